@@ -1,0 +1,84 @@
+// Kubernetes + Helm: one chart per service (deploy/charts/<name>), a namespace that enforces Pod
+// Security "restricted", and the make targets to lint, render, deploy and roll back.
+// domain.md §5 (Helm conventions, PSS restricted, PDB/HPA/probes) and CR-40..CR-48.
+import { z } from 'zod';
+import { defineBlock } from '../../catalog/define.js';
+import { chartValuesSchema } from './chart-schema.js';
+
+export default defineBlock({
+  id: 'kubernetes',
+  category: 'orchestration',
+  slot: 'platform',
+  title: 'Kubernetes + Helm',
+  summary: 'a Helm chart per service (apiVersion v2, values.schema.json, HPA, PDB, hardened helm test), PSS restricted namespace',
+  status: 'stable',
+  options: z
+    .object({
+      autoscaling: z.boolean().default(false).describe('Enable a HorizontalPodAutoscaler (autoscaling/v2) for every service'),
+    })
+    .strict(),
+  questions: {
+    autoscaling: { message: 'Enable CPU-based autoscaling (HPA) for the services?' },
+  },
+  files: (ctx) => [
+    { to: 'deploy/namespace.yaml', template: 'orchestration/kubernetes/namespace.yaml.hbs' },
+    ...ctx.services.flatMap((service) => [
+      {
+        to: `deploy/charts/${service.name}`,
+        dir: 'orchestration/kubernetes/chart',
+        data: { service, chart: ctx.chartFor(service), autoscaling: ctx.options.autoscaling },
+      },
+      {
+        to: `deploy/charts/${service.name}/values.schema.json`,
+        content: JSON.stringify(chartValuesSchema(ctx.chartFor(service).valuesSchema), null, 2) + '\n',
+      },
+    ]),
+  ],
+  contribute: (ctx) => {
+    const ns = ctx.project.namespace;
+    const charts = ctx.services.map((s) => s.name);
+    return {
+      make: [
+        { name: 'lint-charts', help: 'helm lint --strict every chart', recipe: charts.map((c) => `helm lint --strict deploy/charts/${c}`) },
+        {
+          name: 'template',
+          help: 'Render every chart to stdout (what would be applied)',
+          recipe: charts.map((c) => `helm template ${c} deploy/charts/${c} --namespace ${ns}`),
+        },
+        {
+          name: 'deploy',
+          help: `Install or upgrade every chart into namespace ${ns}; a failed release rolls back automatically`,
+          recipe: [
+            'kubectl apply -f deploy/namespace.yaml',
+            ...charts.map((c) => `helm upgrade --install ${c} deploy/charts/${c} --namespace ${ns} --wait --timeout 5m $(HELM_ROLLBACK_FLAG)`),
+          ],
+        },
+        {
+          name: 'rollback',
+          help: 'Roll every release back to its previous revision',
+          recipe: charts.map((c) => `helm rollback ${c} --namespace ${ns} --wait`),
+        },
+        { name: 'undeploy', help: 'Uninstall every release', recipe: charts.map((c) => `helm uninstall ${c} --namespace ${ns}`) },
+      ],
+      validate: charts.map((c) => ({ name: `helm lint ${c}`, command: `helm lint --strict deploy/charts/${c}` })),
+      readme: [
+        {
+          title: 'Deploy to Kubernetes',
+          order: 40,
+          body:
+            `Each service has a Helm chart in \`deploy/charts/<name>\`. The namespace \`${ns}\` enforces the Pod Security ` +
+            '*restricted* profile, and every workload is built to pass it (numeric non-root user, no privilege escalation, ' +
+            'all capabilities dropped, RuntimeDefault seccomp, read-only root filesystem).\n\n' +
+            '```sh\nmake deploy TAG=dev     # helm upgrade --install --wait, automatic rollback on failure\n' +
+            'make rollback           # previous revision of every release\nhelm test <service> -n ' +
+            ns +
+            '\n```',
+        },
+      ],
+      diagram: {
+        nodes: [{ id: 'k8s', label: `Kubernetes namespace ${ns}`, group: 'cluster' }],
+        edges: [{ from: 'registry', to: 'k8s', label: 'pull' }],
+      },
+    };
+  },
+});

@@ -1,0 +1,128 @@
+// What a block may add to files it does not own (README, Makefile, chart values, diagram, CI...).
+// Shared templates iterate over the merged contributions, so a new block never edits another
+// block's templates and there is never one template per combination of choices.
+import type { ResolvedService } from '../config/schema.js';
+
+export interface ReadmeSection {
+  title: string;
+  /** Lower comes first; base sections use 10..90. */
+  order: number;
+  body: string;
+}
+export interface MakeTarget {
+  name: string;
+  help: string;
+  recipe: string[];
+}
+export interface ValidateStep {
+  name: string;
+  /** A shell command run from the repository root by `make validate` and the CI validation job. */
+  command: string;
+}
+export interface DiagramNode {
+  id: string;
+  label: string;
+  /** Mermaid subgraph the node belongs to. */
+  group: 'build' | 'registry' | 'cluster' | 'platform' | 'data' | 'external';
+}
+export interface DiagramEdge {
+  from: string;
+  to: string;
+  label?: string;
+}
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: Record<string, unknown>;
+}
+export interface ChartContribution {
+  podAnnotations?: Record<string, string>;
+  podLabels?: Record<string, string>;
+  env?: EnvVar[];
+  imagePullSecrets?: { name: string }[];
+  /** Additional top-level values keys, deep-merged; their JSON Schema goes in `valuesSchema`. */
+  extraValues?: Record<string, unknown>;
+  valuesSchema?: Record<string, object>;
+}
+
+export interface Contributions {
+  readme?: ReadmeSection[];
+  make?: MakeTarget[];
+  validate?: ValidateStep[];
+  gitignore?: string[];
+  diagram?: { nodes?: DiagramNode[]; edges?: DiagramEdge[] };
+  /** Called once per service; merged into that service's chart values. */
+  chart?: (service: ResolvedService) => ChartContribution;
+  /** Printed after `init`/`regenerate` (next steps, e.g. "create the Secret with ..."). */
+  notes?: string[];
+}
+
+/** Merged, plain-data view handed to templates (strict Handlebars: every key exists). */
+export interface MergedContributions {
+  readme: ReadmeSection[];
+  make: MakeTarget[];
+  validate: ValidateStep[];
+  gitignore: string[];
+  diagram: { nodes: DiagramNode[]; edges: DiagramEdge[] };
+  notes: string[];
+}
+export interface MergedChart {
+  podAnnotations: Record<string, string>;
+  podLabels: Record<string, string>;
+  env: EnvVar[];
+  imagePullSecrets: { name: string }[];
+  extraValues: Record<string, unknown>;
+  valuesSchema: Record<string, object>;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge for values: objects merge key by key, arrays concatenate, scalars: later wins. */
+export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    if (isPlainObject(cur) && isPlainObject(v)) out[k] = deepMerge(cur, v);
+    else if (Array.isArray(cur) && Array.isArray(v)) out[k] = [...cur, ...v];
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** Merges contributions in the given (registry) order; readme sections are stably sorted by `order`. */
+export function mergeContributions(list: Contributions[]): MergedContributions {
+  const m: MergedContributions = { readme: [], make: [], validate: [], gitignore: [], diagram: { nodes: [], edges: [] }, notes: [] };
+  for (const c of list) {
+    m.readme.push(...(c.readme ?? []));
+    m.make.push(...(c.make ?? []));
+    m.validate.push(...(c.validate ?? []));
+    m.gitignore.push(...(c.gitignore ?? []));
+    m.diagram.nodes.push(...(c.diagram?.nodes ?? []));
+    m.diagram.edges.push(...(c.diagram?.edges ?? []));
+    m.notes.push(...(c.notes ?? []));
+  }
+  m.readme = m.readme.map((s, i) => ({ s, i })).sort((x, y) => x.s.order - y.s.order || x.i - y.i).map((x) => x.s);
+  const seen = new Set<string>();
+  for (const t of m.make) {
+    if (seen.has(t.name)) throw new Error(`two blocks contribute the make target '${t.name}'`);
+    seen.add(t.name);
+  }
+  return m;
+}
+
+export function mergeChart(list: Contributions[], service: ResolvedService): MergedChart {
+  const m: MergedChart = { podAnnotations: {}, podLabels: {}, env: [], imagePullSecrets: [], extraValues: {}, valuesSchema: {} };
+  for (const c of list) {
+    const part = c.chart?.(service);
+    if (!part) continue;
+    Object.assign(m.podAnnotations, part.podAnnotations);
+    Object.assign(m.podLabels, part.podLabels);
+    m.env.push(...(part.env ?? []));
+    m.imagePullSecrets.push(...(part.imagePullSecrets ?? []));
+    m.extraValues = deepMerge(m.extraValues, part.extraValues ?? {});
+    Object.assign(m.valuesSchema, part.valuesSchema);
+  }
+  return m;
+}

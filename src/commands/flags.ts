@@ -1,0 +1,76 @@
+// The answer flags shared by init, regenerate and set: project flags, one flag per category slot
+// (generated from the catalog), --set, --service and --answers. Commands register and read them here,
+// so a flag is declared once.
+import type { Catalog } from '../catalog/define.js';
+import { applySet, emptyAnswers, overlay, parseServiceSpec, readAnswersText, setAt, type RawAnswers } from '../config/sources.js';
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../util/errors.js';
+
+export interface AnswerFlag {
+  flag: string;
+  /** commander's attribute name for the flag. */
+  attr: string;
+  /** Dotted answer key it sets. */
+  key: string;
+  description: string;
+  numeric?: boolean;
+}
+
+const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export function answerFlags(catalog: Catalog): AnswerFlag[] {
+  const flags: AnswerFlag[] = [
+    { flag: 'name', attr: 'name', key: 'project.name', description: 'project name (a DNS label)' },
+    { flag: 'namespace', attr: 'namespace', key: 'project.namespace', description: 'Kubernetes namespace (default: the project name)' },
+    { flag: 'registry', attr: 'registry', key: 'project.image.registry', description: 'image registry host, e.g. ghcr.io' },
+    { flag: 'repository', attr: 'repository', key: 'project.image.repository', description: 'image repository path, e.g. acme/shop' },
+    { flag: 'kubernetes-version', attr: 'kubernetesVersion', key: 'project.kubernetesVersion', description: 'target Kubernetes minor, e.g. 1.32' },
+  ];
+  for (const cat of catalog.categories) {
+    cat.slots.forEach((slot, i) => {
+      const ids = catalog.blocks.filter((b) => b.category === cat.id && b.slot === slot.key).map((b) => b.id);
+      if (ids.length === 0) return;
+      const values = [...ids, ...(slot.optional ? ['none'] : [])].join('|');
+      const name = i === 0 ? cat.id : `${cat.id}-${slot.key}`;
+      flags.push({ flag: name, attr: camel(name), key: `${cat.id}.${slot.key}`, description: `${slot.title}: ${values}` });
+      if (i === 0) flags.push({ flag: `${cat.id}-${slot.key}`, attr: camel(`${cat.id}-${slot.key}`), key: `${cat.id}.${slot.key}`, description: `same as --${cat.id}` });
+    });
+  }
+  return flags;
+}
+
+export interface AnswerOptions {
+  answers?: string;
+  set?: string[];
+  service?: string[];
+  [attr: string]: unknown;
+}
+
+/** Builds the raw answers: base (cn-scaffold.yaml when regenerating) < --answers < flags < --set. */
+export async function collectAnswers(opts: AnswerOptions, catalog: Catalog, base: RawAnswers = emptyAnswers()): Promise<RawAnswers> {
+  let raw = base;
+  if (opts.answers) {
+    let text: string;
+    try {
+      text = await readFile(opts.answers, 'utf8');
+    } catch (err) {
+      throw new UserError(`Cannot read the answers file ${opts.answers}`, [{ origin: `--answers ${opts.answers}`, message: (err as NodeJS.ErrnoException).code ?? String(err), fix: 'check the path' }]);
+    }
+    raw = overlay(raw, readAnswersText(text, opts.answers));
+  }
+  const flagged = emptyAnswers();
+  for (const f of answerFlags(catalog)) {
+    const v = opts[f.attr];
+    if (typeof v === 'string') setAt(flagged, f.key.split('.'), v, `--${f.flag} ${v}`);
+  }
+  if (opts.service && opts.service.length > 0) {
+    setAt(flagged, ['services'], [], `--service`);
+    opts.service.forEach((spec, i) => setAt(flagged, ['services', i], parseServiceSpec(spec), `--service ${spec}`));
+  }
+  raw = overlay(raw, flagged);
+  const sets = emptyAnswers();
+  sets.data = structuredClone(raw.data);
+  sets.origins = new Map(raw.origins);
+  for (const expr of opts.set ?? []) applySet(sets, expr);
+  return sets;
+}

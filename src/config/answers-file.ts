@@ -1,0 +1,41 @@
+// cn-scaffold.yaml: the answers as the user reads and edits them, and its JSON Schema.
+// Written in a fixed key order (project, services, then categories in catalog order) so the same
+// answers always give the same bytes, with only the selected blocks' option sections.
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import type { Catalog } from '../catalog/define.js';
+import { buildProjectSchema, type Config } from './schema.js';
+
+export const ANSWERS_FILE = 'cn-scaffold.yaml';
+export const SCHEMA_FILE = '.cn-scaffold/schema.json';
+
+export function serializeAnswers(config: Config, catalog: Catalog): string {
+  const out: Record<string, unknown> = { version: config.version, project: config.project, services: config.services };
+  for (const cat of catalog.categories) {
+    const section = config[cat.id] as Record<string, unknown> | undefined;
+    if (!section) continue;
+    const ordered: Record<string, unknown> = {};
+    for (const slot of cat.slots) if (slot.key in section) ordered[slot.key] = section[slot.key];
+    for (const b of catalog.blocks.filter((x) => x.category === cat.id)) {
+      const chosen = section[b.slot];
+      const isSelected = chosen === b.id || (Array.isArray(chosen) && chosen.includes(b.id));
+      if (isSelected && b.id in section && Object.keys(section[b.id] as object).length > 0) ordered[b.id] = section[b.id];
+    }
+    out[cat.id] = ordered;
+  }
+  return (
+    `# yaml-language-server: $schema=${SCHEMA_FILE}\n` +
+    '# cn-scaffold answers. Change a choice here (or with `cn-scaffold set KEY=VALUE`) and run\n' +
+    '# `cn-scaffold regenerate`: generated files follow, and your own edits to them are kept.\n' +
+    stringify(out, { lineWidth: 0 })
+  );
+}
+
+export function answersJsonSchema(catalog: Catalog): Record<string, unknown> {
+  const schema = z.toJSONSchema(buildProjectSchema(catalog), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return {
+    ...schema,
+    $id: 'https://cn-scaffold.dev/schema/answers-v1.json',
+    title: 'cn-scaffold answers (cn-scaffold.yaml)',
+  };
+}

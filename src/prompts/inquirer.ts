@@ -1,0 +1,47 @@
+// The one module that imports @inquirer/prompts. Ctrl-C becomes InterruptedError (exit 130); it never
+// runs without a TTY (the caller checks, this is a second guard).
+import { confirm, input, number, select, Separator } from '@inquirer/prompts';
+import { InterruptedError } from '../util/errors.js';
+import type { Prompter } from './prompter.js';
+
+async function cancelable<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if ((err as Error).name === 'ExitPromptError' || (err as Error).name === 'AbortPromptError') throw new InterruptedError();
+    throw err;
+  }
+}
+
+export function createInquirerPrompter(out: NodeJS.WriteStream = process.stderr): Prompter {
+  if (!process.stdin.isTTY) throw new Error('refusing to prompt without a TTY');
+  const context = { output: out };
+  return {
+    section(title, summary) {
+      out.write(`\n── ${title} ──  ${summary}\n`);
+    },
+    info(text) {
+      out.write(`${text}\n`);
+    },
+    input: (q) => cancelable(input({ message: q.message, default: q.default, validate: q.validate }, context)),
+    number: async (q) =>
+      (await cancelable(
+        number({ message: q.message, default: q.default, required: true, validate: (v) => (v === undefined ? 'a number is required' : q.validate ? q.validate(v) : true) }, context),
+      )) as number,
+    confirm: (q) => cancelable(confirm({ message: q.message, default: q.default }, context)),
+    select: (q) =>
+      cancelable(
+        select(
+          {
+            message: q.message,
+            default: q.default,
+            pageSize: 12,
+            choices: q.choices.map((c) => ({ value: c.value, name: c.name, description: c.description, disabled: c.disabled || false })),
+          },
+          context,
+        ),
+      ),
+  };
+}
+
+export { Separator };

@@ -1,0 +1,58 @@
+// The Handlebars helper allow-list. Anything that lands in YAML, JSON or shell goes through a helper
+// that serialises it safely: a description containing ": " or a newline can neither break nor inject.
+import { stringify } from 'yaml';
+import type { HelperDelegate } from 'handlebars';
+
+// Plain scalars that YAML 1.1 (go-yaml, used by Kubernetes and Helm) would read as something else.
+const YAML11_SPECIAL = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
+const PLAIN_SAFE = /^[A-Za-z_/][A-Za-z0-9 ._/@-]*[A-Za-z0-9._/@-]$|^[A-Za-z_/]$/;
+const NUMBER_LIKE = /^[-+.]?[0-9]/;
+
+/** A YAML scalar that reads back as exactly `v` in YAML 1.1 and 1.2. */
+export function yamlScalar(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v !== 'string') return JSON.stringify(v);
+  if (PLAIN_SAFE.test(v) && !YAML11_SPECIAL.test(v) && !NUMBER_LIKE.test(v)) return v;
+  return JSON.stringify(v); // a JSON string is a valid YAML double-quoted scalar
+}
+
+/** Block YAML for an object/array, every line indented by `indent` spaces, no trailing newline. */
+export function toYamlBlock(v: unknown, indent = 0): string {
+  const text = stringify(v, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd();
+  const pad = ' '.repeat(indent);
+  return text
+    .split('\n')
+    .map((l) => (l.length ? pad + l : l))
+    .join('\n');
+}
+
+/** A single-quoted POSIX shell word. */
+export function shellWord(v: unknown): string {
+  return `'${String(v).replace(/'/g, `'\\''`)}'`;
+}
+
+type Options = { hash: Record<string, unknown> };
+const args = (a: unknown[]) => a.slice(0, -1); // Handlebars passes its options object last
+
+export const helpers: Record<string, HelperDelegate> = {
+  yaml: (v: unknown) => yamlScalar(v),
+  toYaml: (v: unknown, options: Options) => toYamlBlock(v, Number(options.hash.indent ?? 0)),
+  json: (v: unknown) => JSON.stringify(v),
+  sh: (v: unknown) => shellWord(v),
+  /** `{{gha "github.sha"}}` → `${{ github.sha }}`: GitHub Actions expressions inside .hbs files. */
+  gha: (expr: unknown) => '${{ ' + String(expr) + ' }}',
+  /** Joins its arguments as a string: `{{yaml (concat image ":" tag)}}`. */
+  concat: (...a: unknown[]) => args(a).map(String).join(''),
+  string: (v: unknown) => String(v),
+  eq: (a: unknown, b: unknown) => a === b,
+  ne: (a: unknown, b: unknown) => a !== b,
+  and: (...a: unknown[]) => args(a).every(Boolean),
+  or: (...a: unknown[]) => args(a).some(Boolean),
+  not: (v: unknown) => !v,
+  includes: (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v),
+  /** `{{#if (has "mesh/linkerd")}}` — reads the selected block ids from the root context. */
+  has(this: unknown, id: unknown, options: { data: { root: { selected: string[] } } }) {
+    return options.data.root.selected.includes(String(id));
+  },
+};
