@@ -19,7 +19,8 @@ export function yamlScalar(v: unknown): string {
 
 /** Block YAML for an object/array, every line indented by `indent` spaces, no trailing newline. */
 export function toYamlBlock(v: unknown, indent = 0): string {
-  const text = stringify(v, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd();
+  // YAML 1.1 output quotes yes/no/on/off, which Helm and Kubernetes (go-yaml) would read as booleans.
+  const text = stringify(v, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' }).trimEnd();
   const pad = ' '.repeat(indent);
   return text
     .split('\n')

@@ -50,7 +50,7 @@ export default defineBlock({
           help: `Install or upgrade every chart into namespace ${ns}; a failed release rolls back automatically`,
           recipe: [
             'kubectl apply -f deploy/namespace.yaml',
-            ...charts.map((c) => `helm upgrade --install ${c} deploy/charts/${c} --namespace ${ns} --wait --timeout 5m $(HELM_ROLLBACK_FLAG)`),
+            ...charts.map((c) => `helm upgrade --install ${c} deploy/charts/${c} --namespace ${ns} --set image.tag=$(TAG) --wait --timeout 5m $(HELM_ROLLBACK_FLAG)`),
           ],
         },
         {
