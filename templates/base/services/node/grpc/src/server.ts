@@ -1,0 +1,62 @@
+// The gRPC server: the example GreeterService plus the standard grpc.health.v1.Health
+// service that Kubernetes gRPC probes call. Kept free of process-level concerns
+// (signals, port) so tests can run it in-process.
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { HealthImplementation } from 'grpc-health-check';
+import { SERVICE_NAME } from './log.js';
+
+// proto/ sits next to dist/ both in the repository and in the image.
+export const PROTO_ROOT = fileURLToPath(new URL('../../proto', import.meta.url));
+export const GREETER_PROTO = 'greeter/v1/greeter_service.proto';
+/** Fully-qualified name used in the health status map and by `grpc.service` probes. */
+export const GREETER_SERVICE = 'greeter.v1.GreeterService';
+
+interface SayHelloRequest {
+  name: string;
+}
+interface SayHelloResponse {
+  message: string;
+}
+interface GreeterPackage {
+  greeter: { v1: { GreeterService: grpc.ServiceClientConstructor } };
+}
+
+export function loadGreeter(): GreeterPackage {
+  const definition = protoLoader.loadSync(GREETER_PROTO, {
+    includeDirs: [PROTO_ROOT],
+    keepCase: false,
+    defaults: true,
+  });
+  return grpc.loadPackageDefinition(definition) as unknown as GreeterPackage;
+}
+
+export interface AppServer {
+  server: grpc.Server;
+  health: HealthImplementation;
+}
+
+export function createAppServer(): AppServer {
+  const server = new grpc.Server();
+  const greeter = loadGreeter().greeter.v1.GreeterService;
+  server.addService(greeter.service, {
+    sayHello(
+      call: grpc.ServerUnaryCall<SayHelloRequest, SayHelloResponse>,
+      callback: grpc.sendUnaryData<SayHelloResponse>,
+    ) {
+      const name = call.request.name.trim() || 'world';
+      callback(null, { message: `hello ${name}, from ${SERVICE_NAME}` });
+    },
+  });
+  // '' is the overall server status, the one a probe without `service` checks.
+  const health = new HealthImplementation({ '': 'SERVING', [GREETER_SERVICE]: 'SERVING' });
+  health.addToServer(server);
+  return { server, health };
+}
+
+/** Marks every service NOT_SERVING, so probes fail while in-flight calls drain. */
+export function markNotServing(health: HealthImplementation): void {
+  health.setStatus('', 'NOT_SERVING');
+  health.setStatus(GREETER_SERVICE, 'NOT_SERVING');
+}

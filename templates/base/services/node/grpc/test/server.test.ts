@@ -1,0 +1,52 @@
+// Unit tests with the built-in runner (node:test): a real client against the server
+// on an ephemeral port, for the example service and the standard health service.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
+import { createAppServer, GREETER_SERVICE, loadGreeter, markNotServing } from '../src/server.js';
+
+const { server, health } = createAppServer();
+let address = '';
+
+before(async () => {
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  address = `127.0.0.1:${port}`;
+});
+after(() => server.forceShutdown());
+
+type Unary = (req: object, cb: (err: grpc.ServiceError | null, res: Record<string, unknown>) => void) => void;
+function call(client: grpc.Client, method: string, req: object): Promise<Record<string, unknown>> {
+  const fn = (client as unknown as Record<string, Unary>)[method];
+  if (!fn) throw new Error(`no method ${method}`);
+  return new Promise((resolve, reject) => fn.call(client, req, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+test('SayHello greets the caller', async () => {
+  const Greeter = loadGreeter().greeter.v1.GreeterService;
+  const client = new Greeter(address, grpc.credentials.createInsecure());
+  try {
+    const res = await call(client, 'sayHello', { name: 'Ada' });
+    assert.match(String(res['message']), /^hello Ada, from /);
+  } finally {
+    client.close();
+  }
+});
+
+test('grpc.health.v1.Health reports SERVING, then NOT_SERVING after shutdown began', async () => {
+  const Health = grpc.makeClientConstructor(healthService, 'Health');
+  const client = new Health(address, grpc.credentials.createInsecure());
+  try {
+    assert.equal((await call(client, 'check', { service: '' }))['status'], 'SERVING');
+    assert.equal((await call(client, 'check', { service: GREETER_SERVICE }))['status'], 'SERVING');
+    markNotServing(health);
+    assert.equal((await call(client, 'check', { service: '' }))['status'], 'NOT_SERVING');
+    await assert.rejects(call(client, 'check', { service: 'no.such.Service' }), { code: grpc.status.NOT_FOUND });
+  } finally {
+    client.close();
+  }
+});
