@@ -10,10 +10,12 @@ import { esbuildTemplatesPlugin } from './templates-plugin.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// CN_OUTDIR lets several people build side by side without deleting each other's dist/.
+const outdir = process.env.CN_OUTDIR ?? join(root, 'dist');
+rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: { cli: join(root, 'src/cli.ts') },
-  outdir: join(root, 'dist'),
+  outdir,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -30,4 +32,4 @@ await build({
   plugins: [esbuildTemplatesPlugin(join(root, 'templates'))],
   logLevel: 'warning',
 });
-chmodSync(join(root, 'dist/cli.js'), 0o755);
+chmodSync(join(outdir, 'cli.js'), 0o755);

@@ -45,6 +45,33 @@ export interface ChartContribution {
   valuesSchema?: Record<string, object>;
 }
 
+/** A secret or variable a pipeline step reads; exposed to the step as an env var of the same name. */
+export interface PipelineSecret {
+  name: string;
+  description: string;
+}
+/**
+ * One step of the image publish flow, provider-neutral: the CI/CD block (GitHub Actions, GitLab CI,
+ * Tekton) renders it in its own syntax. `run` is bash that reads IMAGE (repository without tag), TAG,
+ * DIGEST (sha256:…, after push) and REGISTRY, and never echoes a secret.
+ */
+export interface PipelineStep {
+  id: string;
+  title: string;
+  phase: 'login' | 'scan' | 'sign' | 'attest';
+  run: string;
+  tools: ('cosign' | 'notation' | 'trivy' | 'syft' | 'oras' | 'crane')[];
+  secrets?: PipelineSecret[];
+  /** Needs an OIDC identity token (keyless signing): the provider grants it to this job only. */
+  oidc?: boolean;
+}
+export interface PipelineRegistry {
+  host: string;
+  /** CI secret names holding the push credentials (e.g. a Harbor robot account). */
+  usernameSecret: string;
+  passwordSecret: string;
+}
+
 export interface Contributions {
   readme?: ReadmeSection[];
   make?: MakeTarget[];
@@ -55,6 +82,10 @@ export interface Contributions {
   chart?: (service: ResolvedService) => ChartContribution;
   /** Printed after `init`/`regenerate` (next steps, e.g. "create the Secret with ..."). */
   notes?: string[];
+  /** Steps of the publish flow and the registry to log in to (used by the CI/CD block). */
+  pipeline?: { steps?: PipelineStep[]; registry?: PipelineRegistry };
+  /** Where metrics can be queried (used by progressive-delivery analysis). */
+  metrics?: { prometheusAddress: string };
 }
 
 /** Merged, plain-data view handed to templates (strict Handlebars: every key exists). */
@@ -65,6 +96,8 @@ export interface MergedContributions {
   gitignore: string[];
   diagram: { nodes: DiagramNode[]; edges: DiagramEdge[] };
   notes: string[];
+  pipeline: { steps: PipelineStep[]; registry: PipelineRegistry | null };
+  metrics: { prometheusAddress: string } | null;
 }
 export interface MergedChart {
   podAnnotations: Record<string, string>;
@@ -93,7 +126,16 @@ export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>
 
 /** Merges contributions in the given (registry) order; readme sections are stably sorted by `order`. */
 export function mergeContributions(list: Contributions[]): MergedContributions {
-  const m: MergedContributions = { readme: [], make: [], validate: [], gitignore: [], diagram: { nodes: [], edges: [] }, notes: [] };
+  const m: MergedContributions = {
+    readme: [],
+    make: [],
+    validate: [],
+    gitignore: [],
+    diagram: { nodes: [], edges: [] },
+    notes: [],
+    pipeline: { steps: [], registry: null },
+    metrics: null,
+  };
   for (const c of list) {
     m.readme.push(...(c.readme ?? []));
     m.make.push(...(c.make ?? []));
@@ -102,6 +144,9 @@ export function mergeContributions(list: Contributions[]): MergedContributions {
     m.diagram.nodes.push(...(c.diagram?.nodes ?? []));
     m.diagram.edges.push(...(c.diagram?.edges ?? []));
     m.notes.push(...(c.notes ?? []));
+    m.pipeline.steps.push(...(c.pipeline?.steps ?? []));
+    if (c.pipeline?.registry) m.pipeline.registry = c.pipeline.registry;
+    if (c.metrics) m.metrics = c.metrics;
   }
   m.readme = m.readme.map((s, i) => ({ s, i })).sort((x, y) => x.s.order - y.s.order || x.i - y.i).map((x) => x.s);
   const seen = new Set<string>();
