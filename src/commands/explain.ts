@@ -1,6 +1,6 @@
 // `cn-scaffold explain PATH`: which block produced a generated file, from which template, and the
 // answers that selected and configured that block.
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { catalog } from '../catalog/registry.js';
 import { fullId } from '../catalog/define.js';
@@ -18,7 +18,9 @@ export async function explain(path: string, opts: { dir?: string; json?: boolean
   } catch {
     throw new UserError(`No ${ANSWERS_FILE} in ${root}`, [{ message: 'explain works inside a generated repository', fix: 'cn-scaffold explain PATH --dir REPO' }]);
   }
-  const rel = safeRelative(relative(root, resolve(process.cwd(), path)) || path);
+  // PATH is relative to the current directory when that lands inside the repository, else to --dir.
+  const fromCwd = relative(root, resolve(process.cwd(), path));
+  const rel = safeRelative(fromCwd.startsWith('..') || isAbsolute(fromCwd) ? path : fromCwd);
   const { resolved, tree } = renderProject(readAnswersText(text, ANSWERS_FILE), catalog);
   const f = tree.get(rel);
   if (!f) {

@@ -65,7 +65,7 @@ export function setAt(raw: RawAnswers, path: Path, value: unknown, origin: strin
 /** Parses a YAML/JSON answers file, keeping the line of every value. YAML errors name file:line. */
 export function readAnswersText(text: string, file: string): RawAnswers {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new UserError(
       `${file} is not valid YAML`,

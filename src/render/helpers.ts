@@ -36,16 +36,23 @@ export function shellWord(v: unknown): string {
 type Options = { hash: Record<string, unknown> };
 const args = (a: unknown[]) => a.slice(0, -1); // Handlebars passes its options object last
 
+// Handlebars' strict mode does not cover helper arguments, so the serialising helpers refuse
+// undefined themselves: a misspelt field fails the render instead of writing "undefined".
+function defined(name: string, v: unknown): unknown {
+  if (v === undefined) throw new Error(`{{${name}}} was given a missing field (undefined)`);
+  return v;
+}
+
 export const helpers: Record<string, HelperDelegate> = {
-  yaml: (v: unknown) => yamlScalar(v),
-  toYaml: (v: unknown, options: Options) => toYamlBlock(v, Number(options.hash.indent ?? 0)),
-  json: (v: unknown) => JSON.stringify(v),
-  sh: (v: unknown) => shellWord(v),
+  yaml: (v: unknown) => yamlScalar(defined('yaml', v)),
+  toYaml: (v: unknown, options: Options) => toYamlBlock(defined('toYaml', v), Number(options.hash.indent ?? 0)),
+  json: (v: unknown) => JSON.stringify(defined('json', v)),
+  sh: (v: unknown) => shellWord(defined('sh', v)),
   /** `{{gha "github.sha"}}` → `${{ github.sha }}`: GitHub Actions expressions inside .hbs files. */
   gha: (expr: unknown) => '${{ ' + String(expr) + ' }}',
   /** Joins its arguments as a string: `{{yaml (concat image ":" tag)}}`. */
-  concat: (...a: unknown[]) => args(a).map(String).join(''),
-  string: (v: unknown) => String(v),
+  concat: (...a: unknown[]) => args(a).map((v) => String(defined('concat', v))).join(''),
+  string: (v: unknown) => String(defined('string', v)),
   eq: (a: unknown, b: unknown) => a === b,
   ne: (a: unknown, b: unknown) => a !== b,
   and: (...a: unknown[]) => args(a).every(Boolean),
