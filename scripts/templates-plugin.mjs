@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
+import jsYaml from 'js-yaml';
 
 export const VIRTUAL_ID = 'virtual:templates';
 export const HBS_OPTIONS = { strict: true, noEscape: true };
@@ -35,6 +36,15 @@ export function templatesModuleSource(root) {
       }
       entries.push(`${JSON.stringify(rel)}: { kind: 'hbs', executable: ${executable}, spec: ${spec} }`);
     } else {
+      // Verbatim files are not parsed back at run time, so check them here (Go-templated ones excepted).
+      if (!text.includes('{{')) {
+        try {
+          if (/\.ya?ml$/.test(rel)) jsYaml.loadAll(text);
+          else if (/\.json$/.test(rel)) JSON.parse(text);
+        } catch (err) {
+          throw new Error(`templates/${rel} is not valid: ${err.message.split('\n')[0]}`);
+        }
+      }
       entries.push(`${JSON.stringify(rel)}: { kind: 'raw', executable: ${executable}, text: ${JSON.stringify(text)} }`);
     }
   }

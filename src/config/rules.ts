@@ -35,17 +35,6 @@ export const RULES: Rule[] = [
     fix: 'install cri-dockerd on every node, or choose --set containerization.runtime=containerd',
   },
   {
-    id: 'CN-01',
-    severity: 'error',
-    paths: ['containerization.local', 'services'],
-    when: (c) =>
-      pick(c, 'containerization.local') === 'compose' &&
-      Array.isArray(c.services) &&
-      c.services.length > 50,
-    message: 'compose.yaml with more than 50 services is not useful for local runs (every service builds on start)',
-    fix: '--set containerization.local=none',
-  },
-  {
     id: 'CR-96',
     severity: 'info',
     paths: ['services'],
