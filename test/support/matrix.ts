@@ -1,0 +1,218 @@
+// The combination set, derived from the catalog and the rules table the CLI uses — never listed by
+// hand, so a new block or rule joins the matrix with no test change.
+//   - dimensions: every slot with registered blocks (+ 'none' when optional) and the Kubernetes version
+//   - pairwise coverage of those dimensions (greedy AETG-style, seeded, deterministic), valid rows only
+//   - every option value of every block, in a row where that block is selected
+//   - all-defaults, "everything enabled", and a multi-service mixed-language project
+//   - for every error rule and every archived block: a row that triggers it (expected to be rejected)
+import type { z } from 'zod';
+import { catalog } from '../../src/catalog/registry.js';
+import { evaluateRules, RULES } from '../../src/config/rules.js';
+import { KUBERNETES_VERSIONS, LANGUAGES, PROTOCOLS } from '../../src/config/schema.js';
+import { describeOption } from '../../src/prompts/walk.js';
+import { emptyAnswers, setAt, type RawAnswers } from '../../src/config/sources.js';
+
+export type Row = Record<string, unknown>; // dotted key → value
+
+export interface Dimension {
+  key: string;
+  values: unknown[];
+}
+
+export function dimensions(): Dimension[] {
+  const dims: Dimension[] = [{ key: 'project.kubernetesVersion', values: [...KUBERNETES_VERSIONS] }];
+  for (const cat of catalog.categories) {
+    for (const slot of cat.slots) {
+      const ids = catalog.blocks.filter((b) => b.category === cat.id && b.slot === slot.key).map((b) => b.id);
+      if (ids.length === 0) continue;
+      dims.push({ key: `${cat.id}.${slot.key}`, values: slot.optional ? [...ids, 'none'] : ids });
+    }
+  }
+  return dims;
+}
+
+/** Option dimensions: block id → its options with their possible values. */
+export function optionValues(): { block: string; key: string; values: unknown[] }[] {
+  const out: { block: string; key: string; values: unknown[] }[] = [];
+  for (const b of catalog.blocks) {
+    for (const [k, schema] of Object.entries(b.options.shape)) {
+      const d = describeOption(schema as z.ZodType);
+      const values = d.type === 'boolean' ? [true, false] : d.type === 'enum' ? d.values! : [];
+      if (values.length) out.push({ block: `${b.category}.${b.slot}=${b.id}`, key: `${b.category}.${b.id}.${k}`, values });
+    }
+  }
+  return out;
+}
+
+function toConfig(row: Row): Record<string, any> {
+  const raw = emptyAnswers();
+  for (const [k, v] of Object.entries(row)) setAt(raw, k.split('.'), v, 'matrix');
+  return raw.data;
+}
+
+/** Why a row cannot be generated (an error rule or an archived block), or undefined when it can. */
+export function rejection(row: Row): string | undefined {
+  for (const [k, v] of Object.entries(row)) {
+    const [cat, slot] = k.split('.');
+    const b = catalog.blocks.find((x) => x.category === cat && x.slot === slot && x.id === v);
+    if (b?.status === 'archived') return `${b.title} is archived`;
+  }
+  const fired = evaluateRules(toConfig(row) as never).filter((r) => r.severity === 'error');
+  return fired.length ? fired[0]!.message : undefined;
+}
+
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const pairKey = (a: string, av: unknown, b: string, bv: unknown) => `${a}=${String(av)}|${b}=${String(bv)}`;
+
+export function pairwise(dims: Dimension[], seed = 42): { rows: Row[]; uncovered: string[] } {
+  const rand = prng(seed);
+  const uncovered = new Set<string>();
+  for (let i = 0; i < dims.length; i++)
+    for (let j = i + 1; j < dims.length; j++)
+      for (const a of dims[i]!.values) for (const b of dims[j]!.values) uncovered.add(pairKey(dims[i]!.key, a, dims[j]!.key, b));
+  const gain = (row: Row) => {
+    let g = 0;
+    for (let i = 0; i < dims.length; i++)
+      for (let j = i + 1; j < dims.length; j++) if (uncovered.has(pairKey(dims[i]!.key, row[dims[i]!.key], dims[j]!.key, row[dims[j]!.key]))) g++;
+    return g;
+  };
+  const rows: Row[] = [];
+  for (let stale = 0; uncovered.size > 0 && stale < 25 && rows.length < 200; ) {
+    let best: Row | undefined;
+    let bestGain = 0;
+    for (let c = 0; c < 40; c++) {
+      // Seed the candidate with one uncovered pair, fill the rest greedily with random tie-breaks.
+      const [first] = [...uncovered].slice(Math.floor(rand() * uncovered.size), Math.floor(rand() * uncovered.size) + 1);
+      const row: Row = {};
+      if (first) for (const part of first.split('|')) { const [k, v] = part.split('=') as [string, string]; row[k] = dims.find((d) => d.key === k)!.values.find((x) => String(x) === v); }
+      for (const d of [...dims].sort(() => rand() - 0.5)) {
+        if (d.key in row) continue;
+        let bestV = d.values[0];
+        let bestG = -1;
+        for (const v of [...d.values].sort(() => rand() - 0.5)) {
+          const g = gain({ ...row, [d.key]: v });
+          if (g > bestG) [bestV, bestG] = [v, g];
+        }
+        row[d.key] = bestV;
+      }
+      if (rejection(row)) continue;
+      const g = gain(row);
+      if (g > bestGain) [best, bestGain] = [row, g];
+    }
+    if (!best) {
+      stale++;
+      continue;
+    }
+    rows.push(best);
+    for (let i = 0; i < dims.length; i++)
+      for (let j = i + 1; j < dims.length; j++) uncovered.delete(pairKey(dims[i]!.key, best[dims[i]!.key], dims[j]!.key, best[dims[j]!.key]));
+  }
+  return { rows, uncovered: [...uncovered] };
+}
+
+const services = (i: number, n = 2) =>
+  Array.from({ length: n }, (_, k) => ({
+    name: `svc-${k}`,
+    language: LANGUAGES[(i + k) % LANGUAGES.length],
+    protocol: PROTOCOLS[(i + k) % PROTOCOLS.length],
+    port: 8080 + k,
+    replicas: (i + k) % 3 === 0 ? 1 : 2,
+  }));
+
+export interface Combination {
+  name: string;
+  row: Row;
+  raw: RawAnswers;
+}
+
+function combination(name: string, row: Row, i: number, n = 2): Combination {
+  const raw = emptyAnswers();
+  setAt(raw, ['project', 'name'], 'matrix', 'matrix');
+  setAt(raw, ['services'], services(i, n), 'matrix');
+  for (const [k, v] of Object.entries(row)) setAt(raw, k.split('.'), v, `matrix ${k}`);
+  return { name, row, raw };
+}
+
+export interface Matrix {
+  valid: Combination[];
+  invalid: (Combination & { expected: string })[];
+  uncoveredPairs: string[];
+  /** Values of a dimension or option that no valid combination could contain, with the reason. */
+  unreachable: string[];
+}
+
+export function buildMatrix(): Matrix {
+  const dims = dimensions();
+  const { rows, uncovered } = pairwise(dims);
+  const valid: Combination[] = [];
+  valid.push(combination('all-defaults', {}, 0, 1));
+  valid.push(combination('mixed-languages', {}, 0, 4));
+  // Everything enabled: every optional slot on its first block, every boolean option on.
+  const everything: Row = {};
+  for (const d of dims) if (d.key !== 'project.kubernetesVersion') everything[d.key] = d.values.find((v) => v !== 'none' && !rejection({ ...everything, [d.key]: v })) ?? d.values[0];
+  for (const o of optionValues()) {
+    const [slot, id] = o.block.split('=') as [string, string];
+    if (everything[slot] === id && o.values.includes(true) && !rejection({ ...everything, [o.key]: true })) everything[o.key] = true;
+  }
+  valid.push(combination('everything-enabled', everything, 1, 3));
+  rows.forEach((r, i) => valid.push(combination(`pairwise-${String(i + 1).padStart(2, '0')}`, r, i)));
+
+  // Every option value where its block is selected.
+  const unreachable: string[] = [];
+  for (const o of optionValues()) {
+    const [slot, id] = o.block.split('=') as [string, string];
+    for (const v of o.values) {
+      if (valid.some((c) => (c.row[slot] === id || (!(slot in c.row) && defaultOf(slot) === id)) && (c.row[o.key] ?? optionDefault(o.key)) === v)) continue;
+      const host = valid.find((c) => c.row[slot] === id && !rejection({ ...c.row, [o.key]: v }));
+      const row = host ? { ...host.row, [o.key]: v } : { [slot]: id, [o.key]: v };
+      const why = rejection(row);
+      if (why) unreachable.push(`${o.key}=${String(v)}: ${why}`);
+      else valid.push(combination(`option-${o.key}=${String(v)}`, row, valid.length));
+    }
+  }
+  // Every slot value in at least one valid row (pairwise implies it unless a rule forbids it).
+  for (const d of dims) {
+    for (const v of d.values) {
+      if (valid.some((c) => (c.row[d.key] ?? defaultOf(d.key)) === v)) continue;
+      const why = rejection({ [d.key]: v });
+      unreachable.push(`${d.key}=${String(v)}: ${why ?? 'no valid combination found'}`);
+    }
+  }
+
+  // Rejections: each error rule and each archived block, in a combination that triggers it.
+  const invalid: (Combination & { expected: string })[] = [];
+  for (const b of catalog.blocks.filter((x) => x.status === 'archived')) {
+    invalid.push({ ...combination(`archived-${b.id}`, { [`${b.category}.${b.slot}`]: b.id }, 0), expected: `${b.title} is archived` });
+  }
+  const rand = prng(7);
+  for (const rule of RULES.filter((r) => r.severity === 'error')) {
+    let found: Row | undefined;
+    for (let t = 0; t < 3000 && !found; t++) {
+      const row: Row = {};
+      for (const d of dims) row[d.key] = d.values[Math.floor(rand() * d.values.length)];
+      for (const o of optionValues()) if (rand() < 0.5) row[o.key] = o.values[Math.floor(rand() * o.values.length)];
+      if (evaluateRules(toConfig(row) as never, [rule]).length && !Object.entries(row).some(([k, v]) => catalog.blocks.some((b) => `${b.category}.${b.slot}` === k && b.id === v && b.status === 'archived'))) found = row;
+    }
+    if (found) invalid.push({ ...combination(`rule-${rule.id}`, found, 0), expected: rule.message });
+    else unreachable.push(`rule ${rule.id} could not be triggered from slot/option choices`);
+  }
+  return { valid, invalid, uncoveredPairs: uncovered, unreachable };
+}
+
+function defaultOf(key: string): unknown {
+  const [cat, slot] = key.split('.');
+  if (key === 'project.kubernetesVersion') return '1.32';
+  return catalog.categories.find((c) => c.id === cat)?.slots.find((s) => s.key === slot)?.default;
+}
+function optionDefault(key: string): unknown {
+  const [cat, id, opt] = key.split('.') as [string, string, string];
+  const b = catalog.blocks.find((x) => x.category === cat && x.id === id);
+  return b ? describeOption(b.options.shape[opt] as z.ZodType).default : undefined;
+}
