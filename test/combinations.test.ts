@@ -28,7 +28,7 @@ async function writeCombination(c: Combination): Promise<string> {
 
 beforeAll(async () => {
   work = await tmp('cn-matrix-');
-  const dirs = [];
+  const dirs: string[] = [];
   for (const c of matrix.valid) dirs.push(await writeCombination(c));
   const results = await validateTrees(dirs);
   matrix.valid.forEach((c, i) => reports.set(c.name, results.get(dirs[i]!)!));

@@ -14,7 +14,7 @@ export function baseFiles(r: Resolved, catalog: Catalog, contrib: MergedContribu
     {
       to: ANSWERS_FILE,
       content: serializeAnswers(
-        { ...r.config, project: { name: r.project.name, namespace: r.project.namespace, kubernetesVersion: r.project.kubernetesVersion, image: { ...r.project.image } } },
+        { ...r.config, project: { name: r.project.name, namespace: r.project.namespace, kubernetesVersion: r.config.project.kubernetesVersion, image: { ...r.project.image } } },
         catalog,
       ),
     },
