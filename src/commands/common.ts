@@ -1,4 +1,5 @@
 // Options every command shares, and the interactivity switch (DESIGN.md §6).
+import { UsageError } from '../util/errors.js';
 export interface CommonOptions {
   json?: boolean;
   debug?: boolean;
@@ -12,6 +13,9 @@ export function isInteractive(opts: CommonOptions): boolean {
   if (opts.yes || opts.json) return false;
   if (opts.interactive === false) return false;
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  if (opts.interactive === true) return tty || Boolean(process.stdin.isTTY);
+  if (opts.interactive === true) {
+    if (!process.stdin.isTTY) throw new UsageError('--interactive needs a terminal on stdin', [{ message: 'stdin is not a TTY', fix: 'drop --interactive and pass answers with flags, --set or --answers' }]);
+    return true;
+  }
   return tty && !process.env.CI;
 }
