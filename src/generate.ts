@@ -1,11 +1,12 @@
-// The pipeline of DESIGN.md §2 in one place, in order. Everything here but readProjectState is pure.
+// The pipeline of DESIGN.md §2 in one place, in order. Everything here but the disk reads is pure.
 import { readFile } from 'node:fs/promises';
 import type { Catalog } from './catalog/define.js';
 import type { RawAnswers } from './config/sources.js';
+import type { Problem } from './util/errors.js';
 import { resolveConfig, type Resolved } from './config/resolve.js';
 import { plan, TOOL, type Plan } from './plan/plan.js';
 import { render, type Tree } from './render/render.js';
-import { reconcile, type ChangeSet } from './reconcile/reconcile.js';
+import { reconcile, type ChangeSet, type Merger } from './reconcile/reconcile.js';
 import { MANIFEST_FILE, parseManifest, type Manifest } from './reconcile/manifest.js';
 import { readDisk } from './apply/apply.js';
 import { insideRoot } from './util/paths.js';
@@ -24,22 +25,36 @@ export function renderProject(raw: RawAnswers, catalog: Catalog): Rendered {
   return { resolved, plan: p, tree };
 }
 
-export async function readManifest(root: string): Promise<Manifest | null> {
+export interface LoadedManifest {
+  manifest: Manifest | null;
+  /** Entries dropped because they were unsafe or malformed (reported as warnings). */
+  problems: Problem[];
+}
+
+export async function loadManifest(root: string): Promise<LoadedManifest> {
+  let text: string;
   try {
-    return parseManifest(await readFile(insideRoot(root, MANIFEST_FILE), 'utf8'));
+    text = await readFile(insideRoot(root, MANIFEST_FILE), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { manifest: null, problems: [] };
     throw err;
   }
+  return parseManifest(text);
+}
+
+export async function readManifest(root: string): Promise<Manifest | null> {
+  return (await loadManifest(root)).manifest;
+}
+
+export interface ChangeOptions {
+  force?: boolean;
+  restore?: ReadonlySet<string>;
+  mergers?: ReadonlyMap<string, Merger>;
 }
 
 /** 4. compare with the disk and the last manifest → the change set (nothing written). */
-export async function changesFor(
-  root: string,
-  tree: Tree,
-  manifest: Manifest | null,
-  opts: { force?: boolean; restore?: Set<string> } = {},
-): Promise<ChangeSet> {
+export async function changesFor(root: string, tree: Tree, manifest: Manifest | null, opts: ChangeOptions = {}): Promise<ChangeSet> {
   const disk = await readDisk(root, [...tree.keys(), ...Object.keys(manifest?.files ?? {})]);
-  return reconcile(tree, disk, manifest, { ...opts, toolVersion: TOOL.version });
+  return reconcile(tree, disk.files, manifest, { ...opts, blocked: disk.blocked, toolVersion: TOOL.version });
 }

@@ -1,28 +1,87 @@
 // The only module that writes the user's disk. Each file is written to a temporary sibling and
 // renamed into place (atomic on POSIX), the manifest last, so a run killed half-way leaves every file
-// either old or new and the next run still knows what it generated. Every path is re-checked to stay
-// inside the target directory.
-import { mkdir, readFile, rename, rm, writeFile, access, constants, stat, rmdir, readdir } from 'node:fs/promises';
+// either old or new and the next run still knows what it generated (files already written then
+// compare equal to the render). Every path is re-checked to stay inside the target directory, and
+// nothing is written through a symbolic link: a link (or a file where a folder should be) in a
+// generated path is reported by readDisk and refused here.
+import { mkdir, readFile, rename, rm, writeFile, access, constants, stat, lstat, rmdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { insideRoot } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
 import { MANIFEST_FILE, serializeManifest } from '../reconcile/manifest.js';
 import { WRITES, type ChangeSet } from '../reconcile/reconcile.js';
 
-/** Reads the current content of the given repository-relative paths (undefined when absent). */
-export async function readDisk(root: string, paths: Iterable<string>): Promise<Map<string, string | undefined>> {
-  const out = new Map<string, string | undefined>();
+const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
+/** Why a path cannot be a generated file (a link or non-file on the way), or undefined when it can. */
+type Blocker = (rel: string) => Promise<string | undefined>;
+
+function blockerFor(root: string): Blocker {
+  const dirs = new Map<string, Promise<string | undefined>>();
+  // Every folder between the root and the file must be a real folder (or not exist yet).
+  const checkDir = (dir: string): Promise<string | undefined> => {
+    if (dir === '.' || dir === '') return Promise.resolve(undefined);
+    let p = dirs.get(dir);
+    if (!p) {
+      p = (async () => {
+        const up = await checkDir(dirname(dir));
+        if (up) return up;
+        try {
+          const s = await lstat(insideRoot(root, dir));
+          if (s.isSymbolicLink()) return `${dir} is a symbolic link`;
+          if (!s.isDirectory()) return `${dir} is not a folder`;
+        } catch (err) {
+          if (code(err) !== 'ENOENT' && code(err) !== 'ENOTDIR') throw err;
+        }
+        return undefined;
+      })();
+      dirs.set(dir, p);
+    }
+    return p;
+  };
+  return async (rel) => {
+    const up = await checkDir(dirname(rel));
+    if (up) return up;
+    try {
+      const s = await lstat(insideRoot(root, rel));
+      if (s.isSymbolicLink()) return `${rel} is a symbolic link`;
+      if (s.isDirectory()) return `${rel} is a folder`;
+      if (!s.isFile()) return `${rel} is not a regular file`;
+    } catch (err) {
+      if (code(err) !== 'ENOENT' && code(err) !== 'ENOTDIR') throw err;
+    }
+    return undefined;
+  };
+}
+
+export interface DiskSnapshot {
+  /** Current content of each path (undefined when absent). */
+  files: Map<string, string | undefined>;
+  /** Paths that exist but must never be written (symlinks, folders, paths below a symlinked folder). */
+  blocked: Map<string, string>;
+}
+
+/** Reads the current content of the given repository-relative paths. */
+export async function readDisk(root: string, paths: Iterable<string>): Promise<DiskSnapshot> {
+  const files = new Map<string, string | undefined>();
+  const blocked = new Map<string, string>();
+  const blocker = blockerFor(root);
   await Promise.all(
     [...new Set(paths)].map(async (p) => {
+      const why = await blocker(p);
+      if (why) {
+        blocked.set(p, why);
+        return;
+      }
       try {
-        out.set(p, await readFile(insideRoot(root, p), 'utf8'));
+        files.set(p, await readFile(insideRoot(root, p), 'utf8'));
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') out.set(p, undefined);
+        if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') files.set(p, undefined);
         else throw err;
       }
     }),
   );
-  return out;
+  return { files, blocked };
 }
 
 /** Refuses early (before any write) when the target cannot be written. */
@@ -35,7 +94,7 @@ export async function checkWritable(root: string): Promise<void> {
       if (!s.isDirectory()) throw new UserError(`${dir} exists and is not a directory`, [{ message: 'the target must be a directory', fix: 'choose another target directory' }]);
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if (code(err) !== 'ENOENT') throw err;
       const up = dirname(dir);
       if (up === dir) break;
       dir = up;
@@ -51,9 +110,16 @@ export async function checkWritable(root: string): Promise<void> {
 let counter = 0;
 async function atomicWrite(full: string, content: string, executable: boolean): Promise<void> {
   await mkdir(dirname(full), { recursive: true });
+  // An existing file keeps its permissions (a chmod is an edit too); executables stay executable.
+  let mode = executable ? 0o755 : 0o644;
+  try {
+    mode = ((await stat(full)).mode & 0o777) | (executable ? 0o111 : 0);
+  } catch (err) {
+    if (code(err) !== 'ENOENT') throw err;
+  }
   const tmp = join(dirname(full), `.cn-scaffold-tmp-${process.pid}-${counter++}`);
   try {
-    await writeFile(tmp, content, { mode: executable ? 0o755 : 0o644 });
+    await writeFile(tmp, content, { mode });
     await rename(tmp, full);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -76,20 +142,57 @@ async function pruneEmptyDirs(root: string, rel: string): Promise<void> {
   }
 }
 
-export async function apply(root: string, cs: ChangeSet): Promise<void> {
+export interface Applied {
+  written: number;
+  deleted: number;
+  /** False when the manifest on disk already had these exact bytes (nothing rewritten). */
+  manifestWritten: boolean;
+}
+
+/** The serialized manifest, or undefined when the one on disk already has exactly these bytes. */
+export async function manifestUpdate(root: string, cs: ChangeSet): Promise<string | undefined> {
+  const next = serializeManifest(cs.manifest);
+  try {
+    if ((await readFile(insideRoot(root, MANIFEST_FILE), 'utf8')) === next) return undefined;
+  } catch (err) {
+    if (code(err) !== 'ENOENT' && code(err) !== 'ENOTDIR') throw err;
+  }
+  return next;
+}
+
+export async function apply(root: string, cs: ChangeSet): Promise<Applied> {
+  const touched = cs.changes.filter((c) => WRITES.has(c.kind) || c.kind === 'delete');
+  const manifest = await manifestUpdate(root, cs);
+  if (touched.length === 0 && manifest === undefined) return { written: 0, deleted: 0, manifestWritten: false };
+
   await checkWritable(root);
-  // Resolve every path first: a bad one aborts before anything is written.
-  const planned = cs.changes.map((c) => ({ c, full: insideRoot(root, c.path) }));
-  insideRoot(root, MANIFEST_FILE);
+  // Resolve and check every path first: a bad one aborts before anything is written.
+  const blocker = blockerFor(root);
+  const planned = await Promise.all(
+    touched.map(async (c) => {
+      const full = insideRoot(root, c.path);
+      const why = await blocker(c.path);
+      if (why) throw new UserError(`Refusing to write ${c.path}`, [{ key: c.path, message: why, fix: 'replace the link with a regular file or folder, then run again; nothing was written' }]);
+      return { c, full };
+    }),
+  );
+  const manifestWhy = await blocker(MANIFEST_FILE);
+  if (manifestWhy) throw new UserError(`Refusing to write ${MANIFEST_FILE}`, [{ message: manifestWhy, fix: 'nothing was written' }]);
+
   await mkdir(root, { recursive: true });
+  let written = 0;
+  let deleted = 0;
   for (const { c, full } of planned) {
-    if (WRITES.has(c.kind)) await atomicWrite(full, c.content!, c.executable ?? false);
+    if (c.kind === 'delete') continue;
+    await atomicWrite(full, c.content!, c.executable ?? false);
+    written++;
   }
   for (const { c, full } of planned) {
-    if (c.kind === 'delete') {
-      await rm(full, { force: true });
-      await pruneEmptyDirs(root, c.path);
-    }
+    if (c.kind !== 'delete') continue;
+    await rm(full, { force: true });
+    await pruneEmptyDirs(root, c.path);
+    deleted++;
   }
-  await atomicWrite(insideRoot(root, MANIFEST_FILE), serializeManifest(cs.manifest), false);
+  if (manifest !== undefined) await atomicWrite(insideRoot(root, MANIFEST_FILE), manifest, false);
+  return { written, deleted, manifestWritten: manifest !== undefined };
 }

@@ -56,7 +56,11 @@ export async function collectAnswers(opts: AnswerOptions, catalog: Catalog, base
     } catch (err) {
       throw new UserError(`Cannot read the answers file ${opts.answers}`, [{ origin: `--answers ${opts.answers}`, message: (err as NodeJS.ErrnoException).code ?? String(err), fix: 'check the path' }]);
     }
-    raw = overlay(raw, readAnswersText(text, opts.answers));
+    // Older answers formats are upgraded (with a message) before they are overlaid.
+    const { migrateAnswers } = await import('../config/migrate.js');
+    const migrated = migrateAnswers(readAnswersText(text, opts.answers), opts.answers);
+    for (const m of migrated.messages) process.stderr.write(m + '\n');
+    raw = overlay(raw, migrated.raw);
   }
   const flagged = emptyAnswers();
   for (const f of answerFlags(catalog)) {

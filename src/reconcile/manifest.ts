@@ -1,11 +1,13 @@
 // .cn-scaffold/manifest.json: what cn-scaffold generated last time. For each file: the owning block,
 // the sha256 and the full content (the merge base for the next regenerate — stored, never
-// re-rendered, so upgrades of cn-scaffold cannot change it). It is untrusted input: every path is
-// re-validated and a base whose hash does not match is ignored.
+// re-rendered, so upgrades of cn-scaffold cannot change it). It is untrusted input (hand edits, bad
+// merges, a hostile clone): every entry is validated on its own, an entry whose path is not a
+// normalized repository-relative path is dropped with a warning (so it can never lead a write or a
+// delete outside the repository), and a base whose hash does not match is ignored by reconcile.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { safeRelative } from '../util/paths.js';
-import { UserError } from '../util/errors.js';
+import { UserError, type Problem } from '../util/errors.js';
 
 export const MANIFEST_FILE = '.cn-scaffold/manifest.json';
 
@@ -17,33 +19,59 @@ const EntrySchema = z.object({
   base: z.string(),
   executable: z.boolean().optional(),
 });
-export const ManifestSchema = z.object({
+const HeaderSchema = z.object({
   version: z.literal(1),
   tool: z.object({ name: z.string(), version: z.string() }),
-  files: z.record(z.string(), EntrySchema),
+  files: z.record(z.string(), z.unknown()),
 });
+export const ManifestSchema = HeaderSchema.extend({ files: z.record(z.string(), EntrySchema) });
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestEntry = z.infer<typeof EntrySchema>;
 
-export function parseManifest(text: string): Manifest {
+export interface ParsedManifest {
+  manifest: Manifest;
+  /** Entries that were dropped, and why (printed as warnings; nothing is written for them). */
+  problems: Problem[];
+}
+
+export function parseManifest(text: string): ParsedManifest {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${MANIFEST_FILE} is not valid JSON`, [{ origin: MANIFEST_FILE, message: (err as Error).message, fix: 'restore it from version control' }]);
+    throw new UserError(`${MANIFEST_FILE} is not valid JSON`, [{ origin: MANIFEST_FILE, message: (err as Error).message, fix: 'restore it from version control; nothing was written' }]);
   }
-  const parsed = ManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new UserError(`${MANIFEST_FILE} is not a cn-scaffold manifest`, parsed.error.issues.map((i) => ({ origin: MANIFEST_FILE, key: i.path.join('.'), message: i.message, fix: 'restore it from version control' })));
+  const header = HeaderSchema.safeParse(json);
+  if (!header.success) {
+    throw new UserError(
+      `${MANIFEST_FILE} is not a cn-scaffold manifest`,
+      header.error.issues.map((i) => ({ origin: MANIFEST_FILE, key: i.path.join('.'), message: i.message, fix: 'restore it from version control; nothing was written' })),
+    );
   }
-  for (const path of Object.keys(parsed.data.files)) {
+  const files: Manifest['files'] = {};
+  const problems: Problem[] = [];
+  const drop = (path: string, message: string) =>
+    problems.push({ origin: MANIFEST_FILE, key: path, message: `${message}; entry ignored`, fix: 'restore the manifest from version control if you did not edit it' });
+  for (const [path, raw] of Object.entries(header.data.files)) {
+    let normalized: string;
     try {
-      if (safeRelative(path) !== path) throw new Error(`not normalized: ${path}`);
+      normalized = safeRelative(path);
     } catch (err) {
-      throw new UserError(`${MANIFEST_FILE} was tampered with`, [{ origin: MANIFEST_FILE, key: path, message: (err as Error).message, fix: 'restore it from version control; nothing was written' }]);
+      drop(path, (err as Error).message);
+      continue;
     }
+    if (normalized !== path) {
+      drop(path, `path is not normalized (${normalized})`);
+      continue;
+    }
+    const entry = EntrySchema.safeParse(raw);
+    if (!entry.success) {
+      drop(path, `malformed entry (${entry.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; ')})`);
+      continue;
+    }
+    files[path] = entry.data;
   }
-  return parsed.data;
+  return { manifest: { version: 1, tool: header.data.tool, files }, problems };
 }
 
 /** The merge base of an entry, or undefined when its hash does not match (tampered or corrupted). */
