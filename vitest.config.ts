@@ -9,6 +9,8 @@ export default defineConfig({
   define: { __CN_VERSION__: JSON.stringify(pkg.version) },
   test: {
     include: ['test/**/*.test.ts'],
+    // Golden trees contain the generated services' own tests: they are data here.
+    exclude: ['test/golden/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
