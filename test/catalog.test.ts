@@ -52,14 +52,16 @@ describe('catalog', () => {
     }
   });
 
-  test('every templates/<category>/<block> folder belongs to a registered block, and vice versa for blocks with files', () => {
+  test('every templates/<category>/<entry> is a registered block or is used by the blocks of its category', () => {
     const blockIds = new Set(catalog.blocks.map(fullId));
     for (const cat of readdirSync(TEMPLATES)) {
       if (cat === 'base') continue;
       expect(catalog.categories.map((c) => c.id), `templates/${cat}`).toContain(cat);
+      const blockSources = readdirSync(join(ROOT, 'src/blocks', cat)).map((f) => readFileSync(join(ROOT, 'src/blocks', cat, f), 'utf8')).join('\n');
       for (const entry of readdirSync(join(TEMPLATES, cat))) {
-        if (!statSync(join(TEMPLATES, cat, entry)).isDirectory()) continue; // shared files of a category
-        expect(blockIds.has(`${cat}/${entry}`), `templates/${cat}/${entry} has no block`).toBe(true);
+        if (blockIds.has(`${cat}/${entry}`)) continue;
+        // Anything else at category level is shared by the category's blocks and must be used by one of them.
+        expect(blockSources.includes(`${cat}/${entry}`), `templates/${cat}/${entry} is neither a block nor used by a block of ${cat}`).toBe(true);
       }
     }
   });

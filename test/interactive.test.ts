@@ -10,7 +10,7 @@ const DOWN = '\x1b[B';
 const ENTER = '\r';
 
 class Session {
-  private out = '';
+  out = '';
   private seen = 0;
   readonly exit: Promise<number>;
   constructor(readonly pty: IPty) {
@@ -18,6 +18,11 @@ class Session {
       this.out += d.replace(ANSI, '');
     });
     this.exit = new Promise((resolve) => pty.onExit(({ exitCode }) => resolve(exitCode)));
+  }
+  /** The text of the last prompt line drawn so far (`? message ...`). */
+  lastPrompt(): string {
+    const lines = this.out.split('\n').filter((l) => /^\s*\? /.test(l));
+    return (lines.at(-1) ?? '').replace(/^\s*\? /, '');
   }
   /** Waits until `re` appears in output not consumed yet, then consumes up to it. */
   async waitFor(re: RegExp, ms = 15_000): Promise<string> {
@@ -54,36 +59,41 @@ test('the interactive walk on a pseudo-terminal yields the same tree as the equi
   await s.answer(/Project name/, 'Bad_Name' + ENTER);
   await s.waitFor(/DNS label/); // validated as typed, before moving on
   s.pty.write('\x7f'.repeat(20) + 'shop' + ENTER);
-  await s.answer(/Kubernetes namespace/, ENTER);
-  await s.answer(/Image registry host/, 'registry.example.com' + ENTER);
-  await s.answer(/Image repository path/, ENTER);
-  await s.answer(/Target Kubernetes version/, ENTER);
-  await s.answer(/Service 1 name/, 'web' + ENTER);
-  await s.answer(/Language of web/, ENTER);
-  await s.answer(/Protocol of web/, ENTER);
-  await s.answer(/Port of web/, ENTER);
-  await s.answer(/Replicas of web/, '3' + ENTER);
-  await s.answer(/Add another service/, 'y' + ENTER);
-  await s.answer(/Service 2 name/, 'billing' + ENTER);
-  await s.answer(/Language of billing/, DOWN + ENTER); // go
-  await s.answer(/Protocol of billing/, DOWN + ENTER); // grpc
-  await s.answer(/Port of billing/, ENTER); // 8081, the next free port
-  await s.answer(/Replicas of billing/, '1' + ENTER);
-  await s.answer(/Add another service/, 'n' + ENTER);
-  await s.answer(/How are images built/, DOWN + ENTER); // podman
-  await s.answer(/container runtime do your cluster nodes run/, DOWN + DOWN + DOWN + ENTER); // rkt (archived)
-  await s.waitFor(/rkt is archived: .*cncf\/toc#262/);
-  await s.answer(/Use containerd instead/, ENTER);
-  await s.answer(/Emit a RuntimeClass/, ENTER);
-  await s.answer(/run the services locally/, ENTER);
-  await s.answer(/Where do the services run/, ENTER);
-  await s.answer(/autoscaling/, ENTER);
-  await s.answer(/Write \d+ files to/, ENTER);
+  // Every other prompt is answered by the first matching rule below, or accepted with Enter (its default).
+  const answers: [RegExp, string][] = [
+    [/Service 1 name/, 'web' + ENTER],
+    [/Replicas of web/, '3' + ENTER],
+    [/Add another service/, 'y' + ENTER],
+    [/Service 2 name/, 'billing' + ENTER],
+    [/Language of billing/, DOWN + ENTER], // go
+    [/Protocol of billing/, DOWN + ENTER], // grpc
+    [/Replicas of billing/, '1' + ENTER],
+    [/How are images built/, DOWN + ENTER], // podman
+    [/container runtime do your cluster nodes run/, DOWN + DOWN + DOWN + ENTER], // rkt: archived
+  ];
+  const asked: string[] = [];
+  for (let n = 0; n < 200; n++) {
+    await s.waitFor(/^\s*\? /m);
+    await new Promise((r) => setTimeout(r, 120)); // let the prompt finish drawing before reading and typing
+    const message = s.lastPrompt();
+    asked.push(message);
+    const rule = answers.find(([re]) => re.test(message));
+    if (rule) answers.splice(answers.indexOf(rule), 1);
+    s.pty.write(rule ? rule[1] : /Add another service/.test(message) ? 'n' + ENTER : ENTER);
+    if (/Write \d+ files to/.test(message)) break;
+    const after = await s.waitFor(/✔|Created shop in/);
+    if (/Created shop in/.test(after)) break;
+  }
+  expect(answers.map(([re]) => String(re)), 'every scripted prompt was asked').toEqual([]);
+  expect(asked.some((m) => /Use containerd instead/.test(m))).toBe(true);
+  expect(s.out).toMatch(/rkt is archived: .*cncf\/toc#262/);
+  // The walk covers every category that has blocks, in catalog order.
+  for (const q of [/Which CI\/CD system/, /Where do the services run/, /metrics collected/]) expect(asked.some((m) => q.test(m)), String(q)).toBe(true);
   expect(await s.exit).toBe(0);
 
   const flagsDir = join(work, 'flags');
   const r = await runCli([
-    'init', flagsDir, '--no-git', '--name', 'shop', '--registry', 'registry.example.com',
+    'init', flagsDir, '--no-git', '--name', 'shop',
     '--service', 'web:node:8080:http:3', '--service', 'billing:go:8081:grpc:1', '--containerization', 'podman',
   ]);
   expect(r.exitCode, r.stderr).toBe(0);

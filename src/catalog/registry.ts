@@ -10,9 +10,28 @@ import crio from '../blocks/containerization/cri-o.js';
 import dockerEngine from '../blocks/containerization/docker-engine.js';
 import rkt from '../blocks/containerization/rkt.js';
 import compose from '../blocks/containerization/compose.js';
+import harbor from '../blocks/registry/harbor.js';
+import externalRegistry from '../blocks/registry/external.js';
+import cosign from '../blocks/distribution/cosign.js';
+import notation from '../blocks/distribution/notation.js';
+import notaryV1 from '../blocks/distribution/notary-v1.js';
+import kyverno from '../blocks/distribution/kyverno.js';
+import ratify from '../blocks/distribution/ratify.js';
 import kubernetes from '../blocks/orchestration/kubernetes.js';
+import kubePrometheusStack from '../blocks/observability/kube-prometheus-stack.js';
+import prometheus from '../blocks/observability/prometheus.js';
+import fluentd from '../blocks/observability/fluentd.js';
+import fluentBit from '../blocks/observability/fluent-bit.js';
+import jaeger from '../blocks/observability/jaeger.js';
+import jaegerV1 from '../blocks/observability/jaeger-v1.js';
+import opentracing from '../blocks/observability/opentracing.js';
+import githubActions from '../blocks/cicd/github-actions.js';
+import gitlabCi from '../blocks/cicd/gitlab-ci.js';
+import tekton from '../blocks/cicd/tekton.js';
+import argoRollouts from '../blocks/cicd/argo-rollouts.js';
+import flagger from '../blocks/cicd/flagger.js';
 
 export const catalog: Catalog = {
   categories: CATEGORIES,
-  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, kubernetes],
+  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger],
 };

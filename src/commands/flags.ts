@@ -22,8 +22,8 @@ export function answerFlags(catalog: Catalog): AnswerFlag[] {
   const flags: AnswerFlag[] = [
     { flag: 'name', attr: 'name', key: 'project.name', description: 'project name (a DNS label)' },
     { flag: 'namespace', attr: 'namespace', key: 'project.namespace', description: 'Kubernetes namespace (default: the project name)' },
-    { flag: 'registry', attr: 'registry', key: 'project.image.registry', description: 'image registry host, e.g. ghcr.io' },
-    { flag: 'repository', attr: 'repository', key: 'project.image.repository', description: 'image repository path, e.g. acme/shop' },
+    { flag: 'image-registry', attr: 'imageRegistry', key: 'project.image.registry', description: 'image registry host, e.g. ghcr.io' },
+    { flag: 'image-repository', attr: 'imageRepository', key: 'project.image.repository', description: 'image repository path, e.g. acme/shop' },
     { flag: 'kubernetes-version', attr: 'kubernetesVersion', key: 'project.kubernetesVersion', description: 'target Kubernetes minor, e.g. 1.32' },
   ];
   for (const cat of catalog.categories) {
@@ -32,8 +32,10 @@ export function answerFlags(catalog: Catalog): AnswerFlag[] {
       if (ids.length === 0) return;
       const values = [...ids, ...(slot.optional ? ['none'] : [])].join('|');
       const name = i === 0 ? cat.id : `${cat.id}-${slot.key}`;
-      flags.push({ flag: name, attr: camel(name), key: `${cat.id}.${slot.key}`, description: `${slot.title}: ${values}` });
-      if (i === 0) flags.push({ flag: `${cat.id}-${slot.key}`, attr: camel(`${cat.id}-${slot.key}`), key: `${cat.id}.${slot.key}`, description: `same as --${cat.id}` });
+      // A category flag never shadows a project flag: the slot keeps only its --<category>-<slot> form then.
+      const taken = flags.some((f) => f.flag === name);
+      if (!taken) flags.push({ flag: name, attr: camel(name), key: `${cat.id}.${slot.key}`, description: `${slot.title}: ${values}` });
+      if (i === 0) flags.push({ flag: `${cat.id}-${slot.key}`, attr: camel(`${cat.id}-${slot.key}`), key: `${cat.id}.${slot.key}`, description: taken ? `${slot.title}: ${values}` : `same as --${cat.id}` });
     });
   }
   return flags;

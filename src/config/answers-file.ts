@@ -10,7 +10,14 @@ export const ANSWERS_FILE = 'cn-scaffold.yaml';
 export const SCHEMA_FILE = '.cn-scaffold/schema.json';
 
 export function serializeAnswers(config: Config, catalog: Catalog): string {
-  const out: Record<string, unknown> = { version: config.version, project: config.project, services: config.services };
+  // Fixed key order whatever order the answers came in; derived values (namespace, repository,
+  // registry) stay unset unless given, so they keep following what they derive from.
+  const p = config.project;
+  const project = JSON.parse(
+    JSON.stringify({ name: p.name, namespace: p.namespace, kubernetesVersion: p.kubernetesVersion, image: { registry: p.image.registry, repository: p.image.repository } }),
+  );
+  if (Object.keys(project.image).length === 0) delete project.image;
+  const out: Record<string, unknown> = { version: config.version, project, services: config.services };
   for (const cat of catalog.categories) {
     const section = config[cat.id] as Record<string, unknown> | undefined;
     if (!section) continue;

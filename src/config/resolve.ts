@@ -116,6 +116,18 @@ function ruleProblem(r: Rule, raw: RawAnswers): Problem {
   return { key: r.paths[0], origin: originOf(raw, path), message: `${r.message} [${r.id}]`, fix: r.fix };
 }
 
+/**
+ * The image host: project.image.registry when given, else the host of the chosen registry block
+ * (Harbor's `registry.harbor.host`), else ghcr.io. Left unset in cn-scaffold.yaml, it keeps following
+ * the registry choice.
+ */
+function imageRegistry(config: Config): string {
+  const registry = config.registry as { provider?: string; harbor?: { host?: string } } | undefined;
+  if (config.project.image.registry) return config.project.image.registry;
+  if (registry?.provider === 'harbor' && registry.harbor?.host) return registry.harbor.host;
+  return 'ghcr.io';
+}
+
 export function resolveConfig(raw: RawAnswers, catalog: Catalog, rules?: Rule[]): Resolved {
   const schema = buildProjectSchema(catalog);
   const parsed = schema.safeParse(raw.data, { reportInput: true });
@@ -153,7 +165,7 @@ export function resolveConfig(raw: RawAnswers, catalog: Catalog, rules?: Rule[])
     name: p.name,
     namespace: p.namespace ?? p.name,
     kubernetesVersion: p.kubernetesVersion,
-    image: { registry: p.image.registry, repository: p.image.repository ?? p.name },
+    image: { registry: imageRegistry(config), repository: p.image.repository ?? p.name },
   };
   const services: ResolvedService[] = config.services.map((s) => ({
     ...s,

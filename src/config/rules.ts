@@ -3,6 +3,7 @@
 // shows the message); the combination tests derive valid and invalid answer sets from it.
 // `when` sees a partial config while prompting: sections not answered yet are undefined.
 import type { Config } from './schema.js';
+import { UNSET_IDENTITY, cosignFormat, registryServesReferrers } from '../blocks/distribution/shared.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -24,6 +25,9 @@ export const pick = (c: PartialConfig, path: string): unknown =>
   path.split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), c);
 
 const kubeMinor = (c: PartialConfig) => Number(String(c.project?.kubernetesVersion ?? '1.32').split('.')[1]);
+const isHarbor = (c: PartialConfig) => pick(c, 'registry.provider') === 'harbor';
+/** A Harbor option with its default (a partial config during prompts may not have it yet). */
+const harborOpt = (c: PartialConfig, key: string, dflt: string) => (pick(c, `registry.harbor.${key}`) as string | undefined) ?? dflt;
 
 export const RULES: Rule[] = [
   {
@@ -33,6 +37,224 @@ export const RULES: Rule[] = [
     when: (c) => pick(c, 'containerization.runtime') === 'docker-engine' && kubeMinor(c) >= 24,
     message: 'Kubernetes ≥ 1.24 has no dockershim: nodes running Docker Engine need cri-dockerd installed and the kubelet pointed at it',
     fix: 'install cri-dockerd on every node, or choose --set containerization.runtime=containerd',
+  },
+  {
+    id: 'CR-53',
+    severity: 'info',
+    paths: ['observability.logging', 'containerization.runtime'],
+    when: (c) =>
+      ['fluentd', 'fluent-bit'].includes(String(pick(c, 'observability.logging'))) &&
+      ['containerd', 'cri-o'].includes(String(pick(c, 'containerization.runtime'))),
+    message:
+      'containerd/CRI-O nodes write container logs in the CRI format, not Docker JSON: the log agent is generated with the CRI parser (a default JSON parser would fail on every line)',
+  },
+  {
+    id: 'CN-OBS-01',
+    severity: 'warning',
+    paths: ['observability.tracing', 'observability.metrics'],
+    when: (c) => pick(c, 'observability.tracing') === 'jaeger' && pick(c, 'observability.metrics') === 'none',
+    message: 'the OpenTelemetry Collector exposes the services\' OTLP metrics for Prometheus, but no Prometheus is chosen to scrape them',
+    fix: '--set observability.metrics=kube-prometheus-stack',
+  },
+  // CI/CD and progressive delivery (domain.md §4.5-§4.7). One controller per workload (CR-38) needs no rule:
+  // cicd.controller is a single slot. The HPA targeting the Rollout (CR-39) is built into the chart.
+  {
+    id: 'CN-CD-01',
+    severity: 'error',
+    paths: ['cicd.controller', 'observability.metrics'],
+    when: (c) => {
+      const ctl = pick(c, 'cicd.controller');
+      if (ctl !== 'argo-rollouts' && ctl !== 'flagger') return false;
+      const o = (pick(c, `cicd.${ctl}`) ?? {}) as { analysis?: boolean; prometheusAddress?: string };
+      return o.analysis !== false && !o.prometheusAddress && pick(c, 'observability.metrics') === 'none';
+    },
+    message: 'canary/blue-green analysis queries Prometheus, but no metrics provider is chosen',
+    fix: '--observability-metrics kube-prometheus-stack, or --set cicd.<controller>.prometheusAddress=http://… (an existing Prometheus), or --set cicd.<controller>.analysis=false',
+  },
+  {
+    id: 'CR-34',
+    severity: 'error',
+    paths: ['cicd.flagger.strategy', 'cicd.controller'],
+    // No mesh/ingress block is selected (discovery answers other than istio/linkerd): Flagger's provider is
+    // `kubernetes`, which only does blue/green (docs/gitbook/usage/deployment-strategies.md).
+    when: (c) =>
+      pick(c, 'cicd.controller') === 'flagger' &&
+      pick(c, 'cicd.flagger.strategy') === 'canary' &&
+      !Object.values((c.discovery ?? {}) as Record<string, unknown>).some((v) => v === 'istio' || v === 'linkerd'),
+    message: "Flagger without a service mesh uses the 'kubernetes' provider, which supports blue/green only, not canary traffic shifting",
+    fix: '--set cicd.flagger.strategy=blue-green, or choose a service mesh (Istio or Linkerd), or --cicd-controller argo-rollouts',
+  },
+  {
+    id: 'CR-40',
+    severity: 'info',
+    paths: ['cicd.controller'],
+    when: (c) => pick(c, 'cicd.controller') === 'none',
+    message:
+      'rolling updates: a Deployment does not roll back on ProgressDeadlineExceeded by itself; the pipeline deploys with helm upgrade --atomic --wait, which does',
+  },
+  // ---- Registry and distribution (issue #5; domain.md §2, §3, CR-10..CR-24). Slots answered later in the
+  // prompts are undefined here, so rules about a later answer only fire once it is known.
+  {
+    id: 'CR-10',
+    severity: 'error',
+    paths: ['distribution.signer', 'registry.provider', 'registry.harbor.version'],
+    when: (c) => pick(c, 'distribution.signer') === 'notary-v1' && !(isHarbor(c) && harborOpt(c, 'version', 'v2.15') === 'v2.8'),
+    message:
+      'Notary v1 (Docker Content Trust) needs a notary server: Harbor removed its Notary in 2.9.0 (goharbor/harbor#18509; chart ≥ 1.13 has no notary.* values) ' +
+      'and the upstream project was archived on 2025-07-31',
+    fix: '--set distribution.signer=notation (the successor); only to keep existing DCT signatures during a migration: --set registry.provider=harbor --set registry.harbor.version=v2.8',
+  },
+  {
+    id: 'CN-REG-01',
+    severity: 'error',
+    paths: ['registry.harbor.version', 'distribution.signer'],
+    when: (c) => isHarbor(c) && harborOpt(c, 'version', 'v2.15') === 'v2.8' && pick(c, 'distribution.signer') !== undefined && pick(c, 'distribution.signer') !== 'notary-v1',
+    message: 'Harbor 2.8 is end of life and only generated to keep Notary v1 (Docker Content Trust) working during a migration',
+    fix: '--set registry.harbor.version=v2.15',
+  },
+  {
+    id: 'CN-REG-02',
+    severity: 'error',
+    paths: ['registry.harbor.expose', 'registry.harbor.version'],
+    when: (c) => isHarbor(c) && harborOpt(c, 'install', 'helm') === 'helm' && harborOpt(c, 'expose', 'route') === 'route' && harborOpt(c, 'version', 'v2.15') === 'v2.8',
+    message: 'the Harbor v2.8 chart (1.12.6) has no Gateway API route expose type (added in later charts: templates/gateway-apis/route.yaml)',
+    fix: '--set registry.harbor.expose=ingress (or loadBalancer)',
+  },
+  {
+    id: 'CN-REG-03',
+    severity: 'error',
+    paths: ['registry.harbor.tls', 'registry.harbor.install'],
+    when: (c) => isHarbor(c) && harborOpt(c, 'install', 'helm') === 'vm' && harborOpt(c, 'tls', 'cert-manager') === 'cert-manager',
+    message: 'cert-manager issues certificates into Kubernetes Secrets; Harbor on a VM reads certificate files (harbor.yml https.certificate)',
+    fix: '--set registry.harbor.tls=secret (certificate files on the VM)',
+  },
+  {
+    id: 'CR-12',
+    severity: 'warning',
+    paths: ['registry.harbor.scanner'],
+    when: (c) => isHarbor(c) && harborOpt(c, 'scanner', 'trivy') === 'clair',
+    message:
+      'Harbor dropped its built-in Clair in 2.2 (install.sh --with-clair aborts): Clair is registered as an external harbor-scanner-clair adapter you run yourself, ' +
+      'and that adapter only speaks the Clair v2 API (goharbor/harbor-scanner-clair#24) while Clair is at v4',
+    fix: '--set registry.harbor.scanner=trivy (Harbor\'s default scanner since 2.0)',
+  },
+  {
+    id: 'CR-15',
+    severity: 'warning',
+    paths: ['registry.harbor.expose'],
+    when: (c) => isHarbor(c) && harborOpt(c, 'install', 'helm') === 'helm' && harborOpt(c, 'expose', 'route') === 'ingress',
+    message:
+      "the Harbor chart's default Ingress annotations are for ingress-nginx, which is retired; the generated values clear them: add your controller's " +
+      'annotations for unlimited request bodies and set registry.harbor.ingressClassName',
+    fix: '--set registry.harbor.expose=route (Gateway API)',
+  },
+  {
+    id: 'CR-13',
+    severity: 'info',
+    paths: ['distribution.signer', 'registry.provider'],
+    when: (c) => isHarbor(c) && ['cosign', 'notation', 'notary-v1'].includes(String(pick(c, 'distribution.signer'))),
+    message:
+      'Harbor content trust is matched to the signer: enable_content_trust_cosign for cosign, enable_content_trust for Notation (Notary v1 in Harbor 2.8); ' +
+      'Harbor then refuses pulls of unsigned images from the project',
+  },
+  {
+    id: 'CR-14',
+    severity: 'error',
+    paths: ['distribution.cosign.format', 'registry.provider', 'registry.external.referrersApi'],
+    when: (c) => pick(c, 'distribution.signer') === 'cosign' && pick(c, 'distribution.cosign.format') === 'v3' && !registryServesReferrers(c),
+    message:
+      'cosign 3 stores signatures as OCI 1.1 referrers: the registry must serve the referrers API (Harbor ≥ 2.8; not GHCR), ' +
+      'otherwise cosign must run with --new-bundle-format=false --use-signing-config=false',
+    fix: '--set distribution.cosign.format=auto (v2 layout on this registry), or --set registry.external.referrersApi=true if it does serve the API',
+  },
+  {
+    id: 'CR-14-N',
+    severity: 'error',
+    paths: ['distribution.signer', 'registry.external.referrersApi'],
+    when: (c) => pick(c, 'distribution.signer') === 'notation' && pick(c, 'registry.provider') !== undefined && !registryServesReferrers(c),
+    message: 'Notation signatures are OCI 1.1 referrers (artifactType application/vnd.cncf.notary.signature): the registry must serve the referrers API',
+    fix: '--set registry.provider=harbor, or --set registry.external.referrersApi=true if your registry serves it, or --set distribution.signer=cosign',
+  },
+  {
+    id: 'CR-20',
+    severity: 'info',
+    paths: ['distribution.admission', 'registry.external.referrersApi'],
+    when: (c) => pick(c, 'distribution.admission') === 'kyverno' && pick(c, 'distribution.signer') === 'cosign' && !registryServesReferrers(c),
+    message:
+      'the registry lacks the OCI referrers API, so cosign signs with the v2 .sig tag layout and Kyverno verifies it with type Cosign ' +
+      '(cosign 3 fallback tags are not discovered by Kyverno: kyverno#16664)',
+  },
+  {
+    id: 'CR-21',
+    severity: 'warning',
+    paths: ['distribution.cosign.mode', 'distribution.admission'],
+    when: (c) =>
+      pick(c, 'distribution.admission') === 'kyverno' && pick(c, 'distribution.signer') === 'cosign' && pick(c, 'distribution.cosign.mode') === 'key' && cosignFormat(c) === 'v3',
+    message: 'Kyverno 1.19.0 regressed key/KMS verification of cosign v0.3 bundles (kyverno#17363)',
+    fix: '--set distribution.cosign.mode=keyless, or pin a Kyverno patch release with the fix',
+  },
+  {
+    id: 'CR-23',
+    severity: 'warning',
+    paths: ['distribution.ratify.gatekeeper'],
+    when: (c) => pick(c, 'distribution.admission') === 'ratify' && pick(c, 'distribution.ratify.gatekeeper') === 'existing',
+    message:
+      'Ratify v1 is an OPA Gatekeeper external-data provider: your Gatekeeper (≥ 3.12) must run in gatekeeper-system with enableExternalData=true ' +
+      'and webhook timeouts of 5s (validating) / 2s (mutating)',
+    fix: '--set distribution.ratify.gatekeeper=install',
+  },
+  {
+    id: 'CN-DIST-01',
+    severity: 'error',
+    paths: ['distribution.admission', 'distribution.signer'],
+    when: (c) => ['kyverno', 'ratify'].includes(String(pick(c, 'distribution.admission'))) && pick(c, 'distribution.signer') === 'none',
+    message: 'signature verification at admission without a signer would reject every image',
+    fix: '--set distribution.signer=cosign (or notation), or --set distribution.admission=none',
+  },
+  {
+    id: 'CN-DIST-02',
+    severity: 'error',
+    paths: ['distribution.admission', 'distribution.signer'],
+    when: (c) => ['kyverno', 'ratify'].includes(String(pick(c, 'distribution.admission'))) && pick(c, 'distribution.signer') === 'notary-v1',
+    message:
+      "neither Kyverno (its Notary type verifies Notation signatures) nor Ratify verifies Notary v1/TUF signatures; with Notary v1, Harbor's content trust is the only check",
+    fix: '--set distribution.admission=none, or migrate: --set distribution.signer=notation',
+  },
+  {
+    id: 'CN-DIST-03',
+    severity: 'warning',
+    paths: ['distribution.admission', 'distribution.cosign.format'],
+    when: (c) => pick(c, 'distribution.admission') === 'ratify' && pick(c, 'distribution.signer') === 'cosign' && cosignFormat(c) === 'v3',
+    message:
+      "Ratify v1's cosign verifier reads cosign signature artifacts (application/vnd.dev.cosign.artifact.sig.v1+json, config/samples @v1.4.4); " +
+      'verification of cosign 3 Sigstore bundles is not confirmed upstream',
+    fix: '--set distribution.cosign.format=v2, or --set distribution.admission=kyverno',
+  },
+  {
+    id: 'CN-DIST-04',
+    severity: 'warning',
+    paths: ['distribution.cosign.identity'],
+    when: (c) =>
+      pick(c, 'distribution.signer') === 'cosign' &&
+      (pick(c, 'distribution.cosign.mode') ?? 'keyless') === 'keyless' &&
+      (pick(c, 'distribution.cosign.identity') ?? UNSET_IDENTITY) === UNSET_IDENTITY &&
+      ['kyverno', 'ratify'].includes(String(pick(c, 'distribution.admission'))),
+    message: 'the admission policy trusts no keyless signer until distribution.cosign.identity names your release workflow: every image is rejected',
+    fix: "--set 'distribution.cosign.identity=^https://github\\.com/<org>/<repo>/\\.github/workflows/.+@refs/heads/main$'",
+  },
+  {
+    id: 'CN-DIST-05',
+    severity: 'error',
+    paths: ['distribution.kyverno.policyType', 'distribution.signer'],
+    when: (c) =>
+      pick(c, 'distribution.admission') === 'kyverno' &&
+      pick(c, 'distribution.kyverno.policyType') === 'ImageValidatingPolicy' &&
+      pick(c, 'distribution.signer') !== undefined &&
+      !(pick(c, 'distribution.signer') === 'cosign' && (pick(c, 'distribution.cosign.mode') ?? 'keyless') === 'keyless' && cosignFormat(c) === 'v3'),
+    message:
+      'the generated ImageValidatingPolicy covers cosign 3 keyless signatures; Notation (CA from a ConfigMap), v2 .sig tags and public keys from a Secret ' +
+      'are generated as ClusterPolicy.verifyImages (types Notary / Cosign, k8s:// keys)',
+    fix: '--set distribution.kyverno.policyType=auto',
   },
   {
     id: 'CR-96',

@@ -51,8 +51,8 @@ export const ProjectInfoSchema = z
         registry: z
           .string()
           .regex(REGISTRY_HOST, { error: 'registry must be a host name with an optional port, e.g. ghcr.io or harbor.example.com' })
-          .default('ghcr.io')
-          .describe('Registry host images are pushed to'),
+          .optional()
+          .describe('Registry host images are pushed to (default: the Harbor host when registry.provider is harbor, else ghcr.io)'),
         repository: z
           .string()
           .regex(REPOSITORY, { error: 'repository must be lowercase path components separated by /, e.g. acme/shop' })

@@ -9,15 +9,7 @@ import { mermaidDiagram } from './diagram.js';
 export function baseFiles(r: Resolved, catalog: Catalog, contrib: MergedContributions): FileSpec[] {
   const validate = contrib.validate;
   return [
-    // Derived answers (namespace, repository) are written out explicitly: the file shows exactly what
-    // was generated, and renaming the project later does not silently move the namespace.
-    {
-      to: ANSWERS_FILE,
-      content: serializeAnswers(
-        { ...r.config, project: { name: r.project.name, namespace: r.project.namespace, kubernetesVersion: r.config.project.kubernetesVersion, image: { ...r.project.image } } },
-        catalog,
-      ),
-    },
+    { to: ANSWERS_FILE, content: serializeAnswers(r.config, catalog) },
     { to: SCHEMA_FILE, content: JSON.stringify(answersJsonSchema(catalog), null, 2) + '\n' },
     { to: 'README.md', template: 'base/README.md.hbs', data: { diagram: mermaidDiagram(r.project, r.services, contrib) } },
     { to: 'Makefile', template: 'base/Makefile.hbs', data: { validate } },

@@ -4,7 +4,7 @@
 // for any other source.
 import type { z } from 'zod';
 import { fullId, type AnyBlock, type Catalog } from '../catalog/define.js';
-import { dnsLabel, KUBERNETES_VERSIONS, LANGUAGES, PROTOCOLS, ServiceSchema } from '../config/schema.js';
+import { dnsLabel, KUBERNETES_VERSIONS, LANGUAGES, PROTOCOLS, ProjectInfoSchema, ServiceSchema } from '../config/schema.js';
 import { setAt, type RawAnswers } from '../config/sources.js';
 import { evaluateRules, pick } from '../config/rules.js';
 import { LANGUAGE_TOOLING } from '../config/languages.js';
@@ -42,14 +42,14 @@ async function askProject(p: Prompter, raw: RawAnswers, dirName: string) {
     setAt(raw, ['project', 'name'], v, ORIGIN);
   }
   const name = String(pick(raw.data, 'project.name'));
+  // Derived answers are only recorded when they differ from what they derive from.
   if (!given(raw, 'project.namespace')) {
-    setAt(raw, ['project', 'namespace'], await p.input({ message: 'Kubernetes namespace', default: name, validate: zodCheck(dnsLabel('namespace')) }), ORIGIN);
-  }
-  if (!given(raw, 'project.image.registry')) {
-    setAt(raw, ['project', 'image', 'registry'], await p.input({ message: 'Image registry host', default: 'ghcr.io' }), ORIGIN);
+    const ns = await p.input({ message: 'Kubernetes namespace', default: name, validate: zodCheck(dnsLabel('namespace')) });
+    if (ns !== name) setAt(raw, ['project', 'namespace'], ns, ORIGIN);
   }
   if (!given(raw, 'project.image.repository')) {
-    setAt(raw, ['project', 'image', 'repository'], await p.input({ message: 'Image repository path under the registry', default: name }), ORIGIN);
+    const repo = await p.input({ message: 'Image repository path under the registry', default: name, validate: zodCheck(ProjectInfoSchema.shape.image.unwrap().shape.repository) });
+    if (repo !== name) setAt(raw, ['project', 'image', 'repository'], repo, ORIGIN);
   }
   if (!given(raw, 'project.kubernetesVersion')) {
     const v = await p.select({
@@ -168,6 +168,12 @@ export async function walk(p: Prompter, raw: RawAnswers, catalog: Catalog, dirNa
         if (chosen === b.id || (Array.isArray(chosen) && chosen.includes(b.id))) await askOptions(p, raw, b);
       }
     }
+  }
+  // The image host comes from the registry choice when it runs one (Harbor); otherwise ask for it.
+  if (!given(raw, 'project.image.registry') && pick(raw.data, 'registry.provider') !== 'harbor') {
+    p.section('Images', 'where the pipeline pushes the images');
+    const host = await p.input({ message: 'Image registry host', default: 'ghcr.io', validate: zodCheck(ProjectInfoSchema.shape.image.unwrap().shape.registry) });
+    if (host !== 'ghcr.io') setAt(raw, ['project', 'image', 'registry'], host, ORIGIN);
   }
   return raw;
 }

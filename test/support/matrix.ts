@@ -61,6 +61,28 @@ export function rejection(row: Row): string | undefined {
   return fired.length ? fired[0]!.message : undefined;
 }
 
+/**
+ * Makes a row valid by re-choosing values it was not asked to keep: random local search over the
+ * slots and block options, deterministic for a given random source. Undefined when none was found.
+ */
+export function repair(row: Row, keep: string[], rand: () => number, tries = 400): Row | undefined {
+  if (!rejection(row)) return row;
+  const dims = dimensions().filter((d) => !keep.includes(d.key));
+  const opts = optionValues().filter((o) => !keep.includes(o.key));
+  let cur = { ...row };
+  for (let t = 0; t < tries; t++) {
+    const next = { ...cur };
+    const pool = rand() < 0.6 || opts.length === 0 ? dims : opts;
+    if (pool.length === 0) return undefined;
+    const d = pool[Math.floor(rand() * pool.length)]!;
+    next[d.key] = d.values[Math.floor(rand() * d.values.length)];
+    if (!rejection(next)) return next;
+    // Keep the move with some probability so the search can cross invalid plateaus.
+    if (rand() < 0.3) cur = next;
+  }
+  return undefined;
+}
+
 function prng(seed: number) {
   let s = seed >>> 0;
   return () => {
@@ -102,9 +124,11 @@ export function pairwise(dims: Dimension[], seed = 42): { rows: Row[]; uncovered
         }
         row[d.key] = bestV;
       }
-      if (rejection(row)) continue;
-      const g = gain(row);
-      if (g > bestGain) [best, bestGain] = [row, g];
+      const fixed = first ? first.split('|').map((part) => part.split('=')[0]!) : [];
+      const valid = repair(row, fixed, rand, 150);
+      if (!valid) continue;
+      const g = gain(valid);
+      if (g > bestGain) [best, bestGain] = [valid, g];
     }
     if (!best) {
       stale++;
@@ -166,23 +190,25 @@ export function buildMatrix(): Matrix {
 
   // Every option value where its block is selected.
   const unreachable: string[] = [];
+  const rand = prng(7);
   for (const o of optionValues()) {
     const [slot, id] = o.block.split('=') as [string, string];
     for (const v of o.values) {
       if (valid.some((c) => (c.row[slot] === id || (!(slot in c.row) && defaultOf(slot) === id)) && (c.row[o.key] ?? optionDefault(o.key)) === v)) continue;
-      const host = valid.find((c) => c.row[slot] === id && !rejection({ ...c.row, [o.key]: v }));
-      const row = host ? { ...host.row, [o.key]: v } : { [slot]: id, [o.key]: v };
-      const why = rejection(row);
-      if (why) unreachable.push(`${o.key}=${String(v)}: ${why}`);
-      else valid.push(combination(`option-${o.key}=${String(v)}`, row, valid.length));
+      const host = valid.find((c) => c.row[slot] === id) ?? { row: {} as Row };
+      const wanted = { ...host.row, [slot]: id, [o.key]: v };
+      const row = repair(wanted, [slot, o.key], rand);
+      if (row) valid.push(combination(`option-${o.key}=${String(v)}`, row, valid.length));
+      else unreachable.push(`${o.key}=${String(v)}: ${rejection(wanted)}`);
     }
   }
   // Every slot value in at least one valid row (pairwise implies it unless a rule forbids it).
   for (const d of dims) {
     for (const v of d.values) {
       if (valid.some((c) => (c.row[d.key] ?? defaultOf(d.key)) === v)) continue;
-      const why = rejection({ [d.key]: v });
-      unreachable.push(`${d.key}=${String(v)}: ${why ?? 'no valid combination found'}`);
+      const row = repair({ [d.key]: v }, [d.key], rand);
+      if (row) valid.push(combination(`value-${d.key}=${String(v)}`, row, valid.length));
+      else unreachable.push(`${d.key}=${String(v)}: ${rejection({ [d.key]: v }) ?? 'no valid combination found'}`);
     }
   }
 
@@ -191,7 +217,6 @@ export function buildMatrix(): Matrix {
   for (const b of catalog.blocks.filter((x) => x.status === 'archived')) {
     invalid.push({ ...combination(`archived-${b.id}`, { [`${b.category}.${b.slot}`]: b.id }, 0), expected: `${b.title} is archived` });
   }
-  const rand = prng(7);
   for (const rule of RULES.filter((r) => r.severity === 'error')) {
     let found: Row | undefined;
     for (let t = 0; t < 3000 && !found; t++) {

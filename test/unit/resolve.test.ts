@@ -21,8 +21,13 @@ const MIN = 'project:\n  name: shop\nservices:\n  - name: api\n';
 describe('resolveConfig', () => {
   test('defaults fill a minimal answers file and derived values follow the project', () => {
     const r = resolveConfig(readAnswersText(MIN, 'a.yaml'), catalog);
-    expect(r.project).toEqual({ name: 'shop', namespace: 'shop', kubernetesVersion: '1.32', image: { registry: 'ghcr.io', repository: 'shop' } });
-    expect(r.services[0]).toMatchObject({ name: 'api', language: 'node', port: 8080, protocol: 'http', replicas: 2, image: 'ghcr.io/shop/api' });
+    // Harbor is the default registry, so images live on its host unless project.image.registry says otherwise.
+    expect(r.project).toEqual({ name: 'shop', namespace: 'shop', kubernetesVersion: '1.32', image: { registry: 'harbor.example.com', repository: 'shop' } });
+    expect(r.services[0]).toMatchObject({ name: 'api', language: 'node', port: 8080, protocol: 'http', replicas: 2, image: 'harbor.example.com/shop/api' });
+    const ext = resolveConfig(readAnswersText(MIN + 'registry:\n  provider: external\n', 'a.yaml'), catalog);
+    expect(ext.project.image.registry).toBe('ghcr.io');
+    const own = resolveConfig(readAnswersText('project:\n  name: shop\n  image: {registry: r.example.com}\nservices:\n  - name: api\n', 'a.yaml'), catalog);
+    expect(own.services[0]!.image).toBe('r.example.com/shop/api');
     expect(r.selected).toEqual(expect.arrayContaining(['containerization/docker', 'containerization/containerd', 'containerization/compose', 'orchestration/kubernetes']));
   });
 

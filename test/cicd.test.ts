@@ -1,0 +1,183 @@
+// CI/CD blocks (issue #6): hardening of every generated GitHub workflow across provider × controller ×
+// strategy, the same abstract pipeline in GitLab CI and Tekton, the chart switching to a Rollout/Canary, and
+// the rules that reject invalid delivery combinations. Everything is rendered in memory (no disk, no tools);
+// the real validators run on these trees in combinations.test.ts.
+import { parse } from 'yaml';
+import { describe, expect, test } from 'vitest';
+import { catalog } from '../src/catalog/registry.js';
+import { renderProject } from '../src/generate.js';
+import { applySet, emptyAnswers } from '../src/config/sources.js';
+import { UserError } from '../src/util/errors.js';
+import { TOOLCHAINS } from '../src/blocks/cicd/pipeline.js';
+
+const SERVICES =
+  'services=[{"name":"api"},{"name":"billing","language":"go","protocol":"grpc","port":9000},' +
+  '{"name":"worker","language":"python","port":8081},{"name":"ledger","language":"java","port":8082}]';
+
+function render(sets: string[]) {
+  const raw = emptyAnswers();
+  for (const s of ['project.name=shop', SERVICES, ...sets]) applySet(raw, s);
+  return renderProject(raw, catalog).tree;
+}
+const text = (tree: ReturnType<typeof render>, path: string) => {
+  const f = tree.get(path);
+  if (!f) throw new Error(`${path} not generated (have: ${[...tree.keys()].filter((k) => !k.startsWith('services/')).join(', ')})`);
+  return f.content;
+};
+
+const CONTROLLERS: [string, string | undefined][] = [
+  ['none', undefined],
+  ['argo-rollouts', 'canary'],
+  ['argo-rollouts', 'blue-green'],
+  ['flagger', 'blue-green'],
+];
+const combos = (provider: string) =>
+  CONTROLLERS.flatMap(([ctl, strategy]) =>
+    [true, false].map((autoscaling) => ({
+      name: `${provider}/${ctl}${strategy ? `/${strategy}` : ''}${autoscaling ? '/hpa' : ''}`,
+      sets: [
+        `cicd.provider=${provider}`,
+        `cicd.controller=${ctl}`,
+        ...(strategy ? [`cicd.${ctl}.strategy=${strategy}`] : []),
+        `orchestration.kubernetes.autoscaling=${autoscaling}`,
+      ],
+    })),
+  );
+
+type Workflow = { permissions?: unknown; jobs: Record<string, { permissions?: Record<string, string>; steps?: { uses?: string; run?: string }[] }> };
+
+describe('GitHub Actions workflows are hardened in every combination', () => {
+  const trees = combos('github-actions').map((c) => ({ ...c, tree: render(c.sets) }));
+  const workflows = trees.flatMap((t) =>
+    [...t.tree.keys()].filter((p) => /^\.github\/workflows\/.+\.ya?ml$/.test(p)).map((p) => ({ combo: t.name, path: p, content: text(t.tree, p) })),
+  );
+
+  test('one workflow per service plus the validation workflow', () => {
+    for (const t of trees) {
+      for (const s of ['api', 'billing', 'worker', 'ledger']) expect(t.tree.has(`.github/workflows/${s}.yml`), t.name).toBe(true);
+      expect(t.tree.has('.github/workflows/validate.yml')).toBe(true);
+    }
+    expect(workflows.length).toBe(trees.length * 5);
+  });
+
+  test.each(workflows.map((w) => [`${w.combo} ${w.path}`, w] as const))('%s', (_n, w) => {
+    const wf = parse(w.content) as Workflow;
+    // Top level grants nothing; every job declares its own permissions.
+    expect(wf.permissions).toEqual({});
+    for (const [id, job] of Object.entries(wf.jobs)) {
+      expect(job.permissions, `job ${id} declares permissions`).toBeTypeOf('object');
+      // OIDC tokens only where signing happens (CR-28).
+      if (job.permissions?.['id-token'] !== undefined) expect(id).toBe('sign');
+      for (const step of job.steps ?? []) {
+        if (step.uses) expect(step.uses, `${id}: ${step.uses}`).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+        // Event payloads never reach a shell through expression interpolation.
+        if (step.run) expect(step.run).not.toMatch(/\$\{\{\s*github\.event/);
+      }
+    }
+    // The version of every pinned action is kept next to its SHA.
+    for (const line of w.content.split('\n').filter((l) => /uses: /.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  test('deploys go through staging, then a production environment, with helm --atomic', () => {
+    const wf = parse(text(trees[0]!.tree, '.github/workflows/api.yml')) as { jobs: Record<string, any> };
+    expect(wf.jobs['deploy-staging'].environment).toBe('staging');
+    expect(wf.jobs['deploy-production'].environment).toBe('production');
+    expect(wf.jobs['deploy-production'].needs).toContain('deploy-staging');
+    const run = wf.jobs['deploy-staging'].steps.map((s: { run?: string }) => s.run ?? '').join('\n');
+    expect(run).toMatch(/helm upgrade --install api deploy\/charts\/api .*--atomic --wait/);
+    expect(run).toContain('image.digest="$DIGEST"');
+  });
+
+  test('the image is scanned before it is pushed, failing at the configured severity', () => {
+    const tree = render(['cicd.provider=github-actions', 'cicd.github-actions.scanSeverity=CRITICAL']);
+    const steps = (parse(text(tree, '.github/workflows/api.yml')) as { jobs: Record<string, any> }).jobs.publish.steps as { name: string; with?: any }[];
+    const scan = steps.findIndex((s) => s.name.startsWith('Scan ('));
+    const push = steps.findIndex((s) => s.name === 'Push');
+    expect(scan).toBeGreaterThan(-1);
+    expect(scan).toBeLessThan(push);
+    expect(steps[scan]!.with).toMatchObject({ severity: 'CRITICAL', 'exit-code': '1' });
+  });
+});
+
+describe('the same pipeline in GitLab CI and Tekton', () => {
+  test('GitLab: per-service jobs gated by rules:changes, Buildah not kaniko, manual production', () => {
+    for (const c of combos('gitlab-ci')) {
+      const ci = parse(text(render(c.sets), '.gitlab-ci.yml')) as Record<string, any>;
+      expect(ci['api:test'].rules[0].changes, c.name).toContain('services/api/**');
+      expect(ci['billing:test'].image).toBe(TOOLCHAINS.go.image);
+      expect(JSON.stringify(ci)).not.toMatch(/kaniko/);
+      expect(ci['api:image'].variables).toMatchObject({ STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' });
+      expect(ci['api:production'].rules[0].when).toBe('manual');
+      expect(ci['api:production'].environment.name).toBe('production');
+      expect(ci.validate.script).toContain('make validate');
+    }
+  });
+
+  test('Tekton: tekton.dev/v1 only, one trigger per service filtered on its files', () => {
+    for (const c of combos('tekton')) {
+      const tree = render(c.sets);
+      const docs = ['.tekton/tasks.yaml', '.tekton/pipeline.yaml'].flatMap((p) => text(tree, p).split(/^---$/m).map((d) => parse(d)));
+      for (const d of docs) expect(d.apiVersion, c.name).toBe('tekton.dev/v1');
+      const listener = text(tree, '.tekton/triggers.yaml').split(/^---$/m).map((d) => parse(d)).find((d) => d.kind === 'EventListener');
+      expect(listener.spec.triggers.map((t: { name: string }) => t.name)).toEqual(['api', 'billing', 'worker', 'ledger']);
+      expect(JSON.stringify(listener)).toContain("f.startsWith('services/billing/')");
+    }
+  });
+
+  test('CI tests each service with the build stage of its own Dockerfile', () => {
+    const tree = render([]);
+    for (const [svc, lang] of [['api', 'node'], ['billing', 'go'], ['worker', 'python'], ['ledger', 'java']] as const) {
+      const from = /^FROM (\S+) AS build$/m.exec(text(tree, `services/${svc}/Dockerfile`))?.[1];
+      expect(from, svc).toBe(TOOLCHAINS[lang].image);
+    }
+  });
+});
+
+describe('progressive delivery in the chart', () => {
+  test('argo-rollouts: Rollout, AnalysisTemplate and preview Service templates join every chart; values turn them on', () => {
+    const tree = render(['cicd.controller=argo-rollouts', 'cicd.argo-rollouts.strategy=blue-green']);
+    for (const t of ['rollout.yaml', 'analysistemplate.yaml', 'service-preview.yaml']) expect(tree.has(`deploy/charts/billing/templates/${t}`)).toBe(true);
+    const values = parse(text(tree, 'deploy/charts/api/values.yaml')) as { rollout: any };
+    expect(values.rollout).toMatchObject({ enabled: true, strategy: 'blueGreen', analysis: { enabled: true } });
+    expect(values.rollout.analysis.prometheusAddress).toMatch(/^http:\/\/prometheus/);
+    const schema = JSON.parse(text(tree, 'deploy/charts/api/values.schema.json'));
+    expect(schema.properties.rollout.properties.strategy.enum).toEqual(['canary', 'blueGreen']);
+  });
+
+  test('without a controller the chart declares no rollout/canary values', () => {
+    const tree = render([]);
+    const schema = JSON.parse(text(tree, 'deploy/charts/api/values.schema.json'));
+    expect(schema.properties.rollout).toBeUndefined();
+    expect(schema.properties.canary).toBeUndefined();
+    expect(tree.has('deploy/charts/api/templates/rollout.yaml')).toBe(false);
+  });
+
+  test('flagger: provider kubernetes without a mesh', () => {
+    const values = parse(text(render(['cicd.controller=flagger']), 'deploy/charts/api/values.yaml')) as { canary: any };
+    expect(values.canary).toMatchObject({ enabled: true, provider: 'kubernetes', strategy: 'blueGreen' });
+  });
+});
+
+describe('rules reject invalid delivery combinations', () => {
+  const rejected = (sets: string[]) => {
+    try {
+      render(sets);
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      return [(e as UserError).message, ...(e as UserError).problems.map((p) => p.message)].join('\n');
+    }
+    return '';
+  };
+
+  test('CR-34: Flagger canary needs a mesh provider', () => {
+    expect(rejected(['cicd.controller=flagger', 'cicd.flagger.strategy=canary'])).toContain('supports blue/green only');
+  });
+
+  test('CN-CD-01: analysis needs Prometheus, unless an address is given or analysis is off', () => {
+    for (const ctl of ['argo-rollouts', 'flagger']) {
+      expect(rejected([`cicd.controller=${ctl}`, 'observability.metrics=none'])).toContain('no metrics provider is chosen');
+      expect(rejected([`cicd.controller=${ctl}`, 'observability.metrics=none', `cicd.${ctl}.analysis=false`])).toBe('');
+      expect(rejected([`cicd.controller=${ctl}`, 'observability.metrics=none', `cicd.${ctl}.prometheusAddress=http://prom.example:9090`])).toBe('');
+    }
+  });
+});
