@@ -1,53 +1,32 @@
-// Entry point. `--version` answers before anything else loads; every other path builds the commander
-// program (lazily) and funnels every outcome through one handler: user errors print message, origin
-// and fix with exit 1/2/3/130; anything else is a bug and prints its stack.
-const VERSION = __CN_VERSION__;
+// Entry point. `--version` answers before anything loads. Everything else runs the bundled program
+// (dist/main.cjs) through vm.Script with V8's code cache (dist/main.cache, produced by a training run at
+// build time): Node 20 has no module compile cache, and compiling the bundle on every start costs more
+// than the work of a typical run. A cache from another Node/V8 version is rejected by V8 and the bundle
+// simply compiles as usual.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+
 const argv = process.argv.slice(2);
-
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  process.stdout.write(VERSION + '\n');
+  process.stdout.write(__CN_VERSION__ + '\n');
 } else {
-  void main();
-}
-
-async function main(): Promise<void> {
-  const { UserError, formatProblems, ExitCode } = await import('./util/errors.js');
-  const debug = argv.includes('--debug');
-  const json = argv.includes('--json');
-  const fail = (err: unknown): number => {
-    if (err instanceof UserError) {
-      if (json) process.stdout.write(JSON.stringify({ ok: false, error: err.message, problems: err.problems }, null, 2) + '\n');
-      process.stderr.write(formatProblems(err) + '\n');
-      if (debug) process.stderr.write((err.stack ?? '') + '\n');
-      return err.exitCode;
-    }
-    process.stderr.write(`cn-scaffold: internal error (a bug — please report it with this output)\n${(err as Error)?.stack ?? String(err)}\n`);
-    return 70;
-  };
-  process.on('SIGINT', () => process.exit(ExitCode.interrupted));
-  let pending: Promise<number> | undefined;
+  const dir = dirname(fileURLToPath(import.meta.url));
+  const file = join(dir, 'main.cjs');
+  const cacheFile = join(dir, 'main.cache');
+  let cachedData: Buffer | undefined;
   try {
-    const { buildProgram, usageErrorFrom } = await import('./program.js');
-    const { CommanderError } = await import('commander');
-    const program = buildProgram(VERSION, (p) => {
-      pending = p;
-    });
-    try {
-      await program.parseAsync(process.argv);
-    } catch (err) {
-      if (err instanceof CommanderError) {
-        // --help and --version exit through here with code 0.
-        if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
-          process.exitCode = 0;
-          return;
-        }
-        process.exitCode = fail(usageErrorFrom(err));
-        return;
-      }
-      throw err;
-    }
-    process.exitCode = pending ? await pending : 0;
-  } catch (err) {
-    process.exitCode = fail(err);
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined; // no cache shipped: compile normally
   }
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
+  const script = new Script(wrapped, { filename: file, cachedData });
+  const mod = { exports: {} as { main(): Promise<void> } };
+  (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, createRequire(file), mod, file, dir);
+  // Build time only: record the functions this run compiled, so later starts skip compiling them.
+  if (process.env.CN_BUILD_CODE_CACHE) process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+  void mod.exports.main();
 }

@@ -1,6 +1,6 @@
 // The Handlebars helper allow-list. Anything that lands in YAML, JSON or shell goes through a helper
 // that serialises it safely: a description containing ": " or a newline can neither break nor inject.
-import { stringify } from 'yaml';
+import { dump as dumpYaml } from 'js-yaml';
 import type { HelperDelegate } from 'handlebars';
 
 // Plain scalars that YAML 1.1 (go-yaml, used by Kubernetes and Helm) would read as something else.
@@ -19,8 +19,9 @@ export function yamlScalar(v: unknown): string {
 
 /** Block YAML for an object/array, every line indented by `indent` spaces, no trailing newline. */
 export function toYamlBlock(v: unknown, indent = 0): string {
-  // YAML 1.1 output quotes yes/no/on/off, which Helm and Kubernetes (go-yaml) would read as booleans.
-  const text = stringify(v, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' }).trimEnd();
+  // js-yaml: several times faster than \`yaml\` here (CI files are built as objects and dumped), and in
+  // its default compat mode it quotes yes/no/on/off, which Helm and Kubernetes (go-yaml) read as booleans.
+  const text = dumpYaml(v, { lineWidth: -1, noRefs: true, skipInvalid: true }).trimEnd();
   const pad = ' '.repeat(indent);
   return text
     .split('\n')

@@ -1,0 +1,48 @@
+// The program behind the entry point (src/cli.ts loads it from the bundle, with V8's code cache). It
+// builds the commander program (commands load lazily) and funnels every outcome through one handler:
+// user errors print message, origin and fix with exit 1/2/3/130; anything else is a bug and prints
+// its stack.
+const VERSION = __CN_VERSION__;
+const argv = process.argv.slice(2);
+
+export async function main(): Promise<void> {
+  const { UserError, formatProblems, ExitCode } = await import('./util/errors.js');
+  const debug = argv.includes('--debug');
+  const json = argv.includes('--json');
+  const fail = (err: unknown): number => {
+    if (err instanceof UserError) {
+      if (json) process.stdout.write(JSON.stringify({ ok: false, error: err.message, problems: err.problems }, null, 2) + '\n');
+      process.stderr.write(formatProblems(err) + '\n');
+      if (debug) process.stderr.write((err.stack ?? '') + '\n');
+      return err.exitCode;
+    }
+    process.stderr.write(`cn-scaffold: internal error (a bug — please report it with this output)\n${(err as Error)?.stack ?? String(err)}\n`);
+    return 70;
+  };
+  process.on('SIGINT', () => process.exit(ExitCode.interrupted));
+  let pending: Promise<number> | undefined;
+  try {
+    const { buildProgram, usageErrorFrom } = await import('./program.js');
+    const { CommanderError } = await import('commander');
+    const program = buildProgram(VERSION, (p) => {
+      pending = p;
+    });
+    try {
+      await program.parseAsync(process.argv);
+    } catch (err) {
+      if (err instanceof CommanderError) {
+        // --help and --version exit through here with code 0.
+        if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
+          process.exitCode = 0;
+          return;
+        }
+        process.exitCode = fail(usageErrorFrom(err));
+        return;
+      }
+      throw err;
+    }
+    process.exitCode = pending ? await pending : 0;
+  } catch (err) {
+    process.exitCode = fail(err);
+  }
+}
