@@ -74,8 +74,8 @@ describe('observability trees', () => {
     expect(values.metrics.serviceMonitor.labels).toEqual({ release: 'kube-prometheus-stack' });
     expect(values.metrics.prometheusRule.labels).toEqual({ release: 'kube-prometheus-stack' });
     expect(values.metrics.port).toBe(9464);
-    // Skeletons without /metrics yet are not scraped or alerted on (no alert for a target that cannot exist).
-    expect(values.metrics.enabled).toBe(false);
+    // Every skeleton serves the gRPC series on metrics.port, so the gRPC service is scraped too.
+    expect(values.metrics.enabled).toBe(true);
     const api = (await docs(path.join(dirs['kps-fluentd-jaeger']!, 'deploy/charts/api/values.yaml')))[0]!;
     expect(api.metrics.port).toBe(0);
     expect(api.metrics.enabled).toBe(true);

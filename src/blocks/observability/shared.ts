@@ -109,7 +109,8 @@ export const METRICS_VALUES_SCHEMA: Record<string, object> = {
  * port; gRPC: grpc_server_handled_total/grpc_server_handling_seconds on GRPC_METRICS_PORT). A service
  * without them gets `metrics.enabled: false`, so no alert fires for a target that does not exist.
  */
-export const serviceExposesMetrics = (s: ResolvedService): boolean => s.language === 'node' && s.protocol === 'http';
+export const serviceExposesMetrics = (s: ResolvedService): boolean =>
+  ['node', 'go', 'python', 'java'].includes(s.language) && (s.protocol === 'http' || s.protocol === 'grpc');
 
 /** The `metrics` chart values of one service; the operator-specific parts only with kube-prometheus-stack. */
 export function metricsChartValues(s: ResolvedService, operator: boolean): ChartContribution {

@@ -75,3 +75,25 @@ func TestLoggerWritesJSONLines(t *testing.T) {
 		}
 	}
 }
+
+func TestMetrics(t *testing.T) {
+	h := newApp("svc").routes()
+	get(t, h, http.MethodGet, "/")
+	get(t, h, http.MethodGet, "/nope")
+	rec := get(t, h, http.MethodGet, "/metrics")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Fatalf("GET /metrics = %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	body := rec.Body.String()
+	for _, want := range []string{
+		`http_requests_total{method="GET",route="/",status="200"} 1`,
+		`http_requests_total{method="GET",route="other",status="404"} 1`,
+		`http_request_duration_seconds_bucket{method="GET",route="/",le="+Inf"} 1`,
+		`http_request_duration_seconds_count{method="GET",route="/"} 1`,
+		"# TYPE process_start_time_seconds gauge",
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("/metrics lacks %q:\n%s", want, body)
+		}
+	}
+}

@@ -11,7 +11,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 class AppServerTest(unittest.TestCase):
     def setUp(self) -> None:
-        self.server, self.health, port = app.create_server("127.0.0.1:0")
+        self.server, self.health, port, self.registry = app.create_server("127.0.0.1:0")
         self.server.start()
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
 
@@ -23,6 +23,11 @@ class AppServerTest(unittest.TestCase):
         stub = greeter_service_pb2_grpc.GreeterServiceStub(self.channel)
         res = stub.SayHello(greeter_service_pb2.SayHelloRequest(name="Ada"), timeout=5)
         self.assertTrue(res.message.startswith("hello Ada, from "), res.message)
+        # Counted with go-grpc-prometheus' names and labels.
+        text = self.registry.render().decode()
+        labels = 'grpc_type="unary",grpc_service="greeter.v1.GreeterService",grpc_method="SayHello"'
+        self.assertIn(f'grpc_server_handled_total{{{labels},grpc_code="OK"}} 1\n', text)
+        self.assertIn(f"grpc_server_handling_seconds_count{{{labels}}} 1\n", text)
 
     def test_health(self) -> None:
         stub = health_pb2_grpc.HealthStub(self.channel)
@@ -40,6 +45,7 @@ class AppServerTest(unittest.TestCase):
 
     def test_parse_port(self) -> None:
         self.assertEqual(app.parse_port(None), app.DEFAULT_PORT)
+        self.assertEqual(app.parse_port(None, "METRICS_PORT", app.DEFAULT_METRICS_PORT), 9464)
         for bad in ("0", "70000", "grpc"):
             with self.assertRaises(ValueError):
                 app.parse_port(bad)

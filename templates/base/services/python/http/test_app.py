@@ -44,6 +44,21 @@ class AppServerTest(unittest.TestCase):
         self.assertEqual(self.get("/nope")[0], 404)
         self.assertEqual(self.get("/", method="POST")[0], 405)
 
+    def test_metrics(self) -> None:
+        self.get("/")
+        self.get("/nope")
+        status, body = self.get("/metrics")
+        self.assertEqual(status, 200)
+        text = body.decode()
+        for line in (
+            'http_requests_total{method="GET",route="/",status="200"} 1',
+            'http_requests_total{method="GET",route="other",status="404"} 1',
+            'http_request_duration_seconds_bucket{method="GET",route="/",le="+Inf"} 1',
+            'http_request_duration_seconds_count{method="GET",route="/"} 1',
+        ):
+            self.assertIn(line + "\n", text)
+        self.assertRegex(text, r"(?m)^process_start_time_seconds \d+$")
+
     def test_drain_returns_when_idle(self) -> None:
         self.assertTrue(self.server.drain(0.5))
 

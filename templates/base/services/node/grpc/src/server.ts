@@ -1,11 +1,14 @@
 // The gRPC server: the example GreeterService plus the standard grpc.health.v1.Health
-// service that Kubernetes gRPC probes call. Kept free of process-level concerns
-// (signals, port) so tests can run it in-process.
+// service that Kubernetes gRPC probes call, every call counted, timed and (with tracing)
+// wrapped in a span by the interceptor of instrument.ts. Kept free of process-level concerns
+// (signals, ports) so tests can run it in-process.
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation } from 'grpc-health-check';
+import { createInstrumentation } from './instrument.js';
 import { SERVICE_NAME } from './log.js';
+import type { Registry } from './metrics.js';
 
 // proto/ sits next to dist/ both in the repository and in the image.
 export const PROTO_ROOT = fileURLToPath(new URL('../../proto', import.meta.url));
@@ -35,10 +38,13 @@ export function loadGreeter(): GreeterPackage {
 export interface AppServer {
   server: grpc.Server;
   health: HealthImplementation;
+  /** Served on the metrics port by main.ts (createMetricsServer). */
+  metrics: Registry;
 }
 
 export function createAppServer(): AppServer {
-  const server = new grpc.Server();
+  const { registry, interceptor } = createInstrumentation();
+  const server = new grpc.Server({ interceptors: [interceptor] });
   const greeter = loadGreeter().greeter.v1.GreeterService;
   server.addService(greeter.service, {
     sayHello(
@@ -52,7 +58,7 @@ export function createAppServer(): AppServer {
   // '' is the overall server status, the one a probe without `service` checks.
   const health = new HealthImplementation({ '': 'SERVING', [GREETER_SERVICE]: 'SERVING' });
   health.addToServer(server);
-  return { server, health };
+  return { server, health, metrics: registry };
 }
 
 /** Marks every service NOT_SERVING, so probes fail while in-flight calls drain. */

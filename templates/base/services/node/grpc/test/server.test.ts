@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { createAppServer, GREETER_SERVICE, loadGreeter, markNotServing } from '../src/server.js';
 
-const { server, health } = createAppServer();
+const { server, health, metrics } = createAppServer();
 let address = '';
 
 before(async () => {
@@ -32,6 +32,11 @@ test('SayHello greets the caller', async () => {
   try {
     const res = await call(client, 'sayHello', { name: 'Ada' });
     assert.match(String(res['message']), /^hello Ada, from /);
+    // Counted with go-grpc-prometheus' names and labels (what the generated alerts query).
+    const labels = 'grpc_type="unary",grpc_service="greeter.v1.GreeterService",grpc_method="SayHello"';
+    const text = metrics.render();
+    assert.ok(text.includes(`grpc_server_handled_total{${labels},grpc_code="OK"} 1\n`), text);
+    assert.ok(text.includes(`grpc_server_handling_seconds_count{${labels}} 1\n`), text);
   } finally {
     client.close();
   }

@@ -6,20 +6,26 @@ import greeter.v1.SayHelloResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.StreamObserver;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC server: the example GreeterService plus the standard grpc.health.v1.Health service
- * that Kubernetes gRPC probes call. Process concerns (PORT, signals) live in {@link Main}, so
- * tests can run this in-process.
+ * that Kubernetes gRPC probes call, every call counted, timed and (with tracing) wrapped in a span
+ * by {@link GrpcMetrics}, whose /metrics is served over HTTP on a separate port. Process concerns
+ * (ports, signals) live in {@link Main}, so tests can run this in-process.
  */
 public final class App {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final GrpcMetrics metrics;
+  private final int metricsPort;
+  private HttpServer metricsServer;
 
   /** The example API of proto/greeter/v1/greeter_service.proto. */
   static final class Greeter extends GreeterServiceGrpc.GreeterServiceImplBase {
@@ -36,14 +42,21 @@ public final class App {
 
   /** Binds all interfaces; port 0 picks a free port (tests). Plaintext: the mesh adds mTLS. */
   public App(int port) {
+    this(port, 0, Tracing.NOOP);
+  }
+
+  public App(int port, int metricsPort, Tracing tracing) {
+    this.metrics = new GrpcMetrics(tracing);
+    this.metricsPort = metricsPort;
     server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
-        .addService(new Greeter())
-        .addService(health.getHealthService())
+        .addService(ServerInterceptors.intercept(new Greeter(), metrics))
+        .addService(ServerInterceptors.intercept(health.getHealthService(), metrics))
         .build();
   }
 
   public App start() throws IOException {
     server.start();
+    metricsServer = metrics.serve(metricsPort);
     // "" is the overall server status, the one a probe without `service` checks.
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(GreeterServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -52,6 +65,10 @@ public final class App {
 
   public int port() {
     return server.getPort();
+  }
+
+  public int metricsPort() {
+    return metricsServer.getAddress().getPort();
   }
 
   /** Every service reports NOT_SERVING from now on, so probes fail while calls drain. */
@@ -71,5 +88,6 @@ public final class App {
       server.shutdownNow();
       server.awaitTermination(5, TimeUnit.SECONDS);
     }
+    metricsServer.stop(0); // scrapeable until the calls drained
   }
 }

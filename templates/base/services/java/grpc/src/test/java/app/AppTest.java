@@ -14,6 +14,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,12 +41,26 @@ class AppTest {
   }
 
   @Test
-  void sayHello() {
+  void sayHello() throws Exception {
     String message = GreeterServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(5, TimeUnit.SECONDS)
         .sayHello(SayHelloRequest.newBuilder().setName("Ada").build())
         .getMessage();
     assertTrue(message.startsWith("hello Ada, from "), message);
+    // Counted with go-grpc-prometheus' names and labels, served over HTTP on the metrics port.
+    String body = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    String labels = "grpc_type=\"unary\",grpc_service=\"greeter.v1.GreeterService\",grpc_method=\"SayHello\"";
+    assertTrue(body.contains("grpc_server_handled_total{" + labels + ",grpc_code=\"OK\"} 1\n"), body);
+    assertTrue(body.contains("grpc_server_handling_seconds_count{" + labels + "} 1\n"), body);
+  }
+
+  @Test
+  void codeNamesFollowGo() {
+    assertEquals("DeadlineExceeded", GrpcMetrics.codeName(Status.Code.DEADLINE_EXCEEDED));
+    assertEquals("Canceled", GrpcMetrics.codeName(Status.Code.CANCELLED));
+    assertEquals("OK", GrpcMetrics.codeName(Status.Code.OK));
   }
 
   @Test

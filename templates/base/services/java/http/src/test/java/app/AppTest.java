@@ -56,6 +56,23 @@ class AppTest {
   }
 
   @Test
+  void metrics() throws Exception {
+    request("GET", "/");
+    request("GET", "/nope");
+    HttpResponse<String> res = request("GET", "/metrics");
+    assertEquals(200, res.statusCode());
+    assertTrue(res.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+    for (String line : new String[] {
+      "http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 1",
+      "http_requests_total{method=\"GET\",route=\"other\",status=\"404\"} 1",
+      "http_request_duration_seconds_bucket{method=\"GET\",route=\"/\",le=\"+Inf\"} 1",
+      "http_request_duration_seconds_count{method=\"GET\",route=\"/\"} 1",
+    }) {
+      assertTrue(res.body().contains(line + "\n"), () -> "missing " + line + " in\n" + res.body());
+    }
+  }
+
+  @Test
   void parsePort() {
     assertEquals(Main.DEFAULT_PORT, Main.parsePort(null));
     assertEquals(8082, Main.parsePort("8082"));
