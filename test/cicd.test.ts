@@ -88,14 +88,79 @@ describe('GitHub Actions workflows are hardened in every combination', () => {
     expect(run).toContain('image.digest="$DIGEST"');
   });
 
-  test('the image is scanned before it is pushed, failing at the configured severity', () => {
-    const tree = render(['cicd.provider=github-actions', 'cicd.github-actions.scanSeverity=CRITICAL']);
-    const steps = (parse(text(tree, '.github/workflows/api.yml')) as { jobs: Record<string, any> }).jobs.publish.steps as { name: string; with?: any }[];
-    const scan = steps.findIndex((s) => s.name.startsWith('Scan ('));
-    const push = steps.findIndex((s) => s.name === 'Push');
-    expect(scan).toBeGreaterThan(-1);
-    expect(scan).toBeLessThan(push);
-    expect(steps[scan]!.with).toMatchObject({ severity: 'CRITICAL', 'exit-code': '1' });
+  test("the image is scanned once, before it is pushed, at the registry's threshold", () => {
+    const tree = render(['cicd.provider=github-actions', 'registry.harbor.scanSeverity=critical']);
+    for (const svc of ['api', 'billing', 'worker', 'ledger']) {
+      const wf = parse(text(tree, `.github/workflows/${svc}.yml`)) as { jobs: Record<string, { steps?: { name: string; uses?: string; run?: string; with?: any }[] }> };
+      const all = Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
+      const trivy = all.filter((s) => s.uses?.startsWith('aquasecurity/trivy-action@') || /\btrivy\b/.test(s.run ?? ''));
+      expect(trivy.map((s) => s.name), svc).toEqual(['Scan (fail on CRITICAL)']);
+      const steps = wf.jobs.publish!.steps!;
+      expect(steps.indexOf(trivy[0]!)).toBeLessThan(steps.findIndex((s) => s.name === 'Push'));
+      expect(trivy[0]!.with).toMatchObject({ severity: 'CRITICAL', 'exit-code': '1' });
+    }
+  });
+});
+
+/** Trivy invocations of one service: in its workflow (GitHub), its jobs (GitLab) or the tasks its pipeline runs (Tekton). */
+function trivyRuns(provider: string, tree: ReturnType<typeof render>, svc: string): string[] {
+  if (provider === 'github-actions') {
+    const wf = parse(text(tree, `.github/workflows/${svc}.yml`)) as { jobs: Record<string, { steps?: { uses?: string; run?: string; with?: any }[] }> };
+    return Object.values(wf.jobs)
+      .flatMap((j) => j.steps ?? [])
+      .flatMap((s) => (s.uses?.startsWith('aquasecurity/trivy-action@') ? [`trivy-action --severity ${s.with.severity}`] : (s.run ?? '').split('\n').filter((l) => /\btrivy\b/.test(l))));
+  }
+  if (provider === 'gitlab-ci') {
+    const ci = parse(text(tree, '.gitlab-ci.yml')) as Record<string, { script?: string[] }>;
+    return Object.entries(ci)
+      .filter(([k]) => k.startsWith(`${svc}:`))
+      .flatMap(([, j]) => (j.script ?? []).flatMap((l) => l.split('\n')).filter((l) => /^trivy\b/.test(l.trim())));
+  }
+  // Tekton: one Pipeline for every service; count trivy lines of the tasks it references.
+  const docs = ['.tekton/tasks.yaml', '.tekton/pipeline.yaml'].flatMap((p) => text(tree, p).split(/^---$/m).map((d) => parse(d)));
+  const service = docs.find((d) => d.kind === 'Pipeline' && d.metadata.name === 'shop-service');
+  const used = new Set((service.spec.tasks as { taskRef: { name: string } }[]).map((t) => t.taskRef.name));
+  return docs
+    .filter((d) => d.kind === 'Task' && used.has(d.metadata.name))
+    .flatMap((d) => (d.spec.steps as { script: string }[]).flatMap((st) => st.script.split('\n').filter((l) => /^trivy\b/.test(l.trim()))));
+}
+
+describe('one answer per concern: the scan threshold and the SBOM', () => {
+  const PROVIDERS = ['github-actions', 'gitlab-ci', 'tekton'];
+  const CASES: { registry: string[]; severities: string | null }[] = [
+    { registry: [], severities: 'HIGH,CRITICAL' },
+    { registry: ['registry.harbor.scanSeverity=medium'], severities: 'MEDIUM,HIGH,CRITICAL' },
+    { registry: ['registry.provider=external', 'project.image.registry=registry.example.com', 'registry.external.scanSeverity=low'], severities: 'LOW,MEDIUM,HIGH,CRITICAL' },
+    { registry: ['registry.provider=external', 'project.image.registry=registry.example.com', 'registry.external.scanSeverity=none'], severities: null },
+  ];
+  test.each(PROVIDERS.flatMap((provider) => CASES.map((c) => [`${provider} ${c.registry.join(' ') || 'harbor default'}`, provider, c] as const)))(
+    '%s: one Trivy scan per service',
+    (_n, provider, c) => {
+      const tree = render([`cicd.provider=${provider}`, ...c.registry]);
+      for (const svc of ['api', 'billing', 'worker', 'ledger']) {
+        const runs = trivyRuns(provider, tree, svc);
+        if (c.severities === null) expect(runs, svc).toEqual([]);
+        else {
+          expect(runs.length, `${svc}: ${runs.join(' | ')}`).toBe(1);
+          expect(runs[0]).toContain(`--severity ${c.severities}`);
+          expect(runs[0]).not.toContain('ignore-unfixed');
+        }
+      }
+    },
+  );
+
+  test.each(PROVIDERS)('%s: SBOM generated and attested iff distribution.cosign.sbom', (provider) => {
+    const all = (tree: ReturnType<typeof render>) => [...tree].filter(([p]) => /^(\.github|\.gitlab-ci|\.tekton)/.test(p)).map(([, f]) => f.content).join('\n');
+    const on = all(render([`cicd.provider=${provider}`]));
+    // Once per service: in each workflow (GitHub) or sign job (GitLab); Tekton has one shared sign Task.
+    expect((on.match(/syft scan /g) ?? []).length).toBe(provider === 'tekton' ? 1 : 4);
+    expect(on).toContain('cosign attest --yes');
+    for (const off of [['distribution.cosign.sbom=false'], ['distribution.signer=notation', 'distribution.admission=none']]) {
+      const text = all(render([`cicd.provider=${provider}`, ...off]));
+      expect(text, off.join(' ')).not.toMatch(/syft|cosign attest|cyclonedx|sbom: true/i);
+    }
+    // No second SBOM next to the attested one.
+    expect(on).not.toMatch(/cyclonedx|sbom: true/i);
   });
 });
 

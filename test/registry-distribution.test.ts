@@ -192,28 +192,75 @@ describe('files follow the choices', () => {
     expect(policy.version).toBe('1.0');
   });
 
-  test('pipeline contributions: registry login secrets, scan gate, signing by digest', () => {
+  test('pipeline contributions: registry login secrets, one scan threshold, signing by digest', () => {
     const c = rendered.get('harbor-cosign-kyverno')!.plan.contrib.pipeline;
     expect(c.registry).toEqual({ host: 'harbor.acme.io', usernameSecret: 'REGISTRY_USERNAME', passwordSecret: 'REGISTRY_PASSWORD' });
+    // The registry answers the vulnerability question once; the CI scans once, before the push (no contributed scan step).
+    expect(c.scanSeverity).toBe('high');
+    // No contributed login or scan step: the CI/CD block logs in with `registry` and runs the one scan itself.
+    expect(c.steps.map((s) => s.id)).toEqual(['cosign-sign', 'sbom-attest']);
     const byId = Object.fromEntries(c.steps.map((s) => [s.id, s]));
-    expect(byId['trivy-scan']!.run).toContain('--severity HIGH,CRITICAL');
     expect(byId['cosign-sign']!.run).toBe('cosign sign --yes "${IMAGE}@${DIGEST}"');
     expect(byId['cosign-sign']!.oidc).toBe(true);
     expect(byId['sbom-attest']!.run).toContain('cosign attest --yes --type spdxjson');
-    for (const s of c.steps) expect(s.run).not.toMatch(/:\$\{TAG\}/);
+    for (const s of c.steps) expect(s.run).not.toMatch(/:\$\{TAG\}|\btrivy\b/);
 
     const ext = rendered.get('external-cosign-none')!.plan.contrib.pipeline;
     expect(ext.registry!.host).toBe('ghcr.io');
+    expect(ext.scanSeverity).toBe('medium');
     const sign = ext.steps.find((s) => s.id === 'cosign-sign')!;
     // GHCR has no referrers API: cosign falls back to the v2 layout (CR-14).
     expect(sign.run).toContain('--new-bundle-format=false --use-signing-config=false');
     expect(ext.steps.some((s) => s.id === 'sbom-attest')).toBe(false);
-    expect(ext.steps.find((s) => s.id === 'trivy-scan')!.run).toContain('--severity MEDIUM,HIGH,CRITICAL');
 
     const key = rendered.get('external-cosignkey-kyverno-v2')!.plan.contrib.pipeline;
-    expect(key.steps.some((s) => s.id === 'trivy-scan')).toBe(false); // severity none = no gate
+    expect(key.scanSeverity).toBe('none');
     expect(key.steps.find((s) => s.id === 'cosign-sign')!.secrets!.map((s) => s.name)).toEqual(['COSIGN_PRIVATE_KEY', 'COSIGN_PASSWORD']);
     expect(key.steps.find((s) => s.id === 'cosign-sign')!.oidc).toBe(false);
+    expect(rendered.get('harborvm-notation-ratify')!.plan.contrib.pipeline.scanSeverity).toBe('low');
+    expect(rendered.get('harbor28-clair-notaryv1')!.plan.contrib.pipeline.scanSeverity).toBe('critical');
+  });
+
+  test('the workflow scans once, before the push, at the registry threshold (Harbor bootstrap uses the same one)', () => {
+    const expected: Record<string, string | null> = {
+      'harbor-cosign-kyverno': 'HIGH,CRITICAL',
+      'harborvm-notation-ratify': 'LOW,MEDIUM,HIGH,CRITICAL',
+      'external-cosign-none': 'MEDIUM,HIGH,CRITICAL',
+      'harbor28-clair-notaryv1': 'CRITICAL',
+      'external-cosignkey-kyverno-v2': null,
+      'harbor-cosign-ivpol-nosigner-check': null,
+    };
+    for (const [name, severities] of Object.entries(expected)) {
+      const wf = yamlDocs(name, '.github/workflows/api.yml')[0]!;
+      const steps = Object.values(wf.jobs as Record<string, { steps?: { name: string; uses?: string; run?: string; with?: Record<string, unknown> }[] }>).flatMap(
+        (j) => j.steps ?? [],
+      );
+      const trivy = steps.filter((s) => s.uses?.startsWith('aquasecurity/trivy-action@') || /\btrivy\b/.test(s.run ?? ''));
+      if (severities === null) {
+        expect(trivy, name).toEqual([]);
+        continue;
+      }
+      expect(trivy.length, name).toBe(1);
+      expect(trivy[0]!.with, name).toMatchObject({ severity: severities, 'exit-code': '1' });
+      // Unfixed vulnerabilities count, as they do for Harbor's pull block: what passes CI is never refused for them.
+      expect(trivy[0]!.with, name).not.toHaveProperty('ignore-unfixed');
+      const publish = (wf.jobs.publish.steps as { name: string }[]).map((s) => s.name);
+      expect(publish.indexOf(trivy[0]!.name), name).toBeLessThan(publish.indexOf('Push'));
+    }
+    const harborSeverity = (name: string) => /^readonly HARBOR_SEVERITY=(\S+)$/m.exec(file(name, 'deploy/harbor/bootstrap.sh'))?.[1];
+    expect(harborSeverity('harbor-cosign-kyverno')).toMatch(/^'?high'?$/);
+    expect(harborSeverity('harbor28-clair-notaryv1')).toMatch(/^'?critical'?$/);
+  });
+
+  test('the SBOM exists iff the signer attests one (distribution.cosign.sbom)', () => {
+    const sbomSteps = (name: string) => {
+      const wf = file(name, '.github/workflows/api.yml');
+      return { syft: (wf.match(/syft scan /g) ?? []).length, attest: (wf.match(/cosign attest /g) ?? []).length, other: /cyclonedx|sbom: true/i.test(wf) };
+    };
+    expect(sbomSteps('harbor-cosign-kyverno')).toEqual({ syft: 1, attest: 1, other: false });
+    for (const name of ['external-cosign-none', 'harborvm-notation-ratify', 'harbor28-clair-notaryv1', 'harbor-nosigner']) {
+      expect(sbomSteps(name), name).toEqual({ syft: 0, attest: 0, other: false });
+    }
   });
 });
 

@@ -51,6 +51,16 @@ export interface PipelineSecret {
   description: string;
 }
 /**
+ * Vulnerability severities in Harbor's vocabulary (ProjectMetadata.severity, api/v2.0/swagger.yaml): the one
+ * answer for "which vulnerabilities stop an image", owned by the registry block (pipeline.scanSeverity) and
+ * enforced both by the CI scan before push and by the registry. `none` turns the gate off.
+ */
+export const SCAN_SEVERITIES = ['none', 'low', 'medium', 'high', 'critical'] as const;
+export type ScanSeverity = (typeof SCAN_SEVERITIES)[number];
+/** The gate when no block sets pipeline.scanSeverity. */
+export const DEFAULT_SCAN_SEVERITY: ScanSeverity = 'high';
+
+/**
  * One step of the image publish flow, provider-neutral: the CI/CD block (GitHub Actions, GitLab CI,
  * Tekton) renders it in its own syntax. `run` is bash that reads IMAGE (repository without tag), TAG,
  * DIGEST (sha256:…, after push) and REGISTRY, and never echoes a secret.
@@ -58,7 +68,9 @@ export interface PipelineSecret {
 export interface PipelineStep {
   id: string;
   title: string;
-  phase: 'login' | 'scan' | 'sign' | 'attest';
+  // No 'scan' phase: the CI/CD block runs the one vulnerability scan itself, before the push, at
+  // pipeline.scanSeverity (a second scan after the push would be the same concern configured twice).
+  phase: 'login' | 'sign' | 'attest';
   run: string;
   tools: ('cosign' | 'notation' | 'trivy' | 'syft' | 'oras' | 'crane')[];
   secrets?: PipelineSecret[];
@@ -83,7 +95,7 @@ export interface Contributions {
   /** Printed after `init`/`regenerate` (next steps, e.g. "create the Secret with ..."). */
   notes?: string[];
   /** Steps of the publish flow and the registry to log in to (used by the CI/CD block). */
-  pipeline?: { steps?: PipelineStep[]; registry?: PipelineRegistry };
+  pipeline?: { steps?: PipelineStep[]; registry?: PipelineRegistry; scanSeverity?: ScanSeverity };
   /** Where metrics can be queried (used by progressive-delivery analysis). */
   metrics?: { prometheusAddress: string };
 }
@@ -96,7 +108,8 @@ export interface MergedContributions {
   gitignore: string[];
   diagram: { nodes: DiagramNode[]; edges: DiagramEdge[] };
   notes: string[];
-  pipeline: { steps: PipelineStep[]; registry: PipelineRegistry | null };
+  /** scanSeverity: last contribution wins, DEFAULT_SCAN_SEVERITY when none. */
+  pipeline: { steps: PipelineStep[]; registry: PipelineRegistry | null; scanSeverity: ScanSeverity };
   metrics: { prometheusAddress: string } | null;
 }
 export interface MergedChart {
@@ -133,7 +146,7 @@ export function mergeContributions(list: Contributions[]): MergedContributions {
     gitignore: [],
     diagram: { nodes: [], edges: [] },
     notes: [],
-    pipeline: { steps: [], registry: null },
+    pipeline: { steps: [], registry: null, scanSeverity: DEFAULT_SCAN_SEVERITY },
     metrics: null,
   };
   for (const c of list) {
@@ -146,6 +159,7 @@ export function mergeContributions(list: Contributions[]): MergedContributions {
     m.notes.push(...(c.notes ?? []));
     m.pipeline.steps.push(...(c.pipeline?.steps ?? []));
     if (c.pipeline?.registry) m.pipeline.registry = c.pipeline.registry;
+    if (c.pipeline?.scanSeverity) m.pipeline.scanSeverity = c.pipeline.scanSeverity;
     if (c.metrics) m.metrics = c.metrics;
   }
   m.readme = m.readme.map((s, i) => ({ s, i })).sort((x, y) => x.s.order - y.s.order || x.i - y.i).map((x) => x.s);

@@ -40,9 +40,9 @@ function loginStep(p: Pipeline): Step {
   };
 }
 
-/** A contributed step: bash with IMAGE/TAG/DIGEST/REGISTRY/SBOM and its secrets as env, never interpolated. */
+/** A contributed step: bash with IMAGE/TAG/DIGEST/REGISTRY and its secrets as env, never interpolated. */
 function contributedStep(st: PipelineStep, s: PipelineService, p: Pipeline, digest: string): Step {
-  const env: Record<string, string> = { IMAGE: s.image, TAG: e('github.sha'), DIGEST: digest, REGISTRY: p.registry.host, SBOM: 'sbom.cdx.json' };
+  const env: Record<string, string> = { IMAGE: s.image, TAG: e('github.sha'), DIGEST: digest, REGISTRY: p.registry.host };
   for (const x of st.secrets ?? []) env[x.name] = e(`secrets.${x.name}`);
   return { name: st.title, shell: 'bash', env, run: st.run.endsWith('\n') ? st.run : `${st.run}\n` };
 }
@@ -96,9 +96,8 @@ function serviceWorkflow(p: Pipeline, s: PipelineService): string {
     ],
   };
 
-  const scanSteps = p.steps.scan.map((st) => contributedStep(st, s, p, e('steps.push.outputs.digest')));
   jobs.publish = {
-    name: 'Build, scan and push',
+    name: p.scan ? 'Build, scan and push' : 'Build and push',
     if: main,
     needs: 'test',
     'runs-on': RUNNER,
@@ -116,21 +115,27 @@ function serviceWorkflow(p: Pipeline, s: PipelineService): string {
         uses: ACTIONS.buildPush.uses,
         with: { context: s.dir, load: true, provenance: false, tags: `${s.image}:${e('github.sha')}`, ...cache, 'cache-to': `type=gha,scope=${s.name},mode=max` },
       },
+      // The one vulnerability scan, before anything is pushed: an image that fails the registry's threshold never
+      // reaches the registry. Unfixed vulnerabilities count too, as they do for Harbor's pull block
+      // (ignore_unfixed: false), so an image that passes here is never refused at pull time for its vulnerabilities.
+      ...(p.scan
+        ? [
+            {
+              name: `Scan (fail on ${p.scan.severities})`,
+              uses: ACTIONS.trivy.uses,
+              with: {
+                'image-ref': `${s.image}:${e('github.sha')}`,
+                severity: p.scan.severities,
+                'exit-code': '1',
+                format: 'table',
+                version: `v${TOOL_VERSIONS.trivy}`,
+              },
+            },
+          ]
+        : []),
       {
-        // Scanned before anything is pushed: a vulnerable image never reaches the registry.
-        name: `Scan (fail on ${p.scan.severities})`,
-        uses: ACTIONS.trivy.uses,
-        with: {
-          'image-ref': `${s.image}:${e('github.sha')}`,
-          severity: p.scan.severities,
-          'ignore-unfixed': true,
-          'exit-code': '1',
-          format: 'table',
-          version: `v${TOOL_VERSIONS.trivy}`,
-        },
-      },
-      {
-        // Same inputs: every layer comes from the cache. BuildKit attaches provenance (and the SBOM) to the image.
+        // Same inputs: every layer comes from the cache. BuildKit attaches provenance to the image; the SBOM is
+        // the signing block's attestation (one SBOM, one owner), so BuildKit's is not requested.
         name: 'Push',
         id: 'push',
         uses: ACTIONS.buildPush.uses,
@@ -140,11 +145,8 @@ function serviceWorkflow(p: Pipeline, s: PipelineService): string {
           tags: `${s.image}:${e('github.sha')}`,
           ...cache,
           provenance: 'mode=max',
-          sbom: p.sbom,
         },
       },
-      // trivy-action (setup-trivy) already put trivy on the PATH of this job.
-      ...(scanSteps.length ? [...toolSteps(p.steps.scan, ['trivy']), ...scanSteps] : []),
     ],
   };
 
@@ -163,15 +165,6 @@ function serviceWorkflow(p: Pipeline, s: PipelineService): string {
         checkout,
         loginStep(p),
         ...toolSteps(signing),
-        ...(p.sbom && p.steps.attest.length
-          ? [
-              {
-                name: 'SBOM (CycloneDX)',
-                uses: ACTIONS.trivy.uses,
-                with: { 'scan-type': 'image', 'image-ref': `${s.image}@${digest}`, format: 'cyclonedx', output: 'sbom.cdx.json', version: `v${TOOL_VERSIONS.trivy}` },
-              },
-            ]
-          : []),
         // Signed by digest, never by tag (CR-31).
         ...signing.map((st) => contributedStep(st, s, p, digest)),
       ],

@@ -4,14 +4,16 @@
 //   pull/merge request: per service lint + unit tests (its language's toolchain image) and an image build
 //                       without push; once per repository the validation job (`make validate`).
 //   main branch:        per service, only when its files changed: build (layer cache) → Trivy scan (fails at
-//                       the chosen severity) → push → contributed scan steps → sign by digest → attest/SBOM →
+//                       the registry's scanSeverity) → push → sign by digest → attest (SBOM) →
 //                       deploy to staging → promote to production behind an approval.
 //
-// Registry login, signing and attestation come from other blocks (contrib.pipeline); tool versions are
-// pinned here once and reused by every provider and by ci/install-tools.sh.
+// One answer per concern: the vulnerability threshold is the registry block's (contrib.pipeline.scanSeverity,
+// also enforced by Harbor at pull time) and the pipeline scans once, before the push; the SBOM exists iff the
+// signing block attests one (its `sbom` option). Registry login, signing and attestation come from other blocks
+// (contrib.pipeline); tool versions are pinned here once and reused by every provider and ci/install-tools.sh.
 import { z } from 'zod';
 import type { BlockContext, FilesContext, Question } from '../../catalog/define.js';
-import type { Contributions, PipelineStep, ValidateStep } from '../../catalog/contributions.js';
+import type { Contributions, PipelineStep, ScanSeverity, ValidateStep } from '../../catalog/contributions.js';
 import type { ResolvedService } from '../../config/schema.js';
 import { toYamlBlock } from '../../render/helpers.js';
 
@@ -110,14 +112,10 @@ export const TOOLCHAINS: Record<ResolvedService['language'], Toolchain> = {
 // ---------------------------------------------------------------------------------------------------------
 // Options every provider block shares (answers: cicd.<provider>.<option>).
 // ---------------------------------------------------------------------------------------------------------
-export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
+// The scan threshold (registry.<provider>.scanSeverity) and the SBOM (distribution.<signer>.sbom) are not
+// options here: each concern has one answer, owned by the block that also enforces it elsewhere.
 export const providerOptions = z
   .object({
-    scanSeverity: z
-      .enum(SEVERITIES)
-      .default('HIGH')
-      .describe('Lowest vulnerability severity (with a fix available) that fails the Trivy scan'),
-    sbom: z.boolean().default(true).describe('Generate a CycloneDX SBOM of every pushed image (attested when a signing block is chosen)'),
     branch: z
       .string()
       .regex(/^[A-Za-z0-9._/-]+$/, { error: 'branch must be a plain branch name' })
@@ -127,11 +125,6 @@ export const providerOptions = z
   .strict();
 export type ProviderOptions = z.infer<typeof providerOptions>;
 export const providerQuestions: { [K in keyof ProviderOptions]-?: Question | null } = {
-  scanSeverity: {
-    message: 'Fail the image scan at which vulnerability severity (and above)?',
-    choices: { CRITICAL: 'only critical', HIGH: 'high and critical', MEDIUM: 'medium and above', LOW: 'everything but unknown' },
-  },
-  sbom: { message: 'Generate an SBOM (CycloneDX) for every pushed image?' },
   branch: { message: 'Which branch publishes images and deploys?' },
 };
 
@@ -161,10 +154,10 @@ export interface Pipeline {
   kubernetesVersion: string;
   branch: string;
   services: PipelineService[];
-  scan: { severities: string; threshold: string };
-  sbom: boolean;
+  /** The one vulnerability scan (before push), or null when the registry's scanSeverity is `none`. */
+  scan: { severities: string; threshold: ScanSeverity } | null;
   registry: { host: string; usernameSecret: string; passwordSecret: string; ghcr: boolean };
-  steps: { login: PipelineStep[]; scan: PipelineStep[]; sign: PipelineStep[]; attest: PipelineStep[] };
+  steps: { login: PipelineStep[]; sign: PipelineStep[]; attest: PipelineStep[] };
   /** Any publish step needs an OIDC token (keyless signing). */
   oidc: boolean;
   /** Tools the contributed steps need. */
@@ -177,10 +170,16 @@ export interface Pipeline {
   validateTools: string[];
 }
 
-/** Which severities Trivy reports for a threshold: the threshold and everything above it. */
-export function severitiesFrom(threshold: (typeof SEVERITIES)[number]): string {
-  return SEVERITIES.slice(0, SEVERITIES.indexOf(threshold) + 1)
-    .reverse()
+/**
+ * The one place the registry's severity vocabulary (Harbor: none|low|medium|high|critical) becomes Trivy's
+ * --severity list: the threshold and everything above it, e.g. high → HIGH,CRITICAL; none → no scan.
+ */
+export function trivySeverities(threshold: ScanSeverity): string | null {
+  const order = ['low', 'medium', 'high', 'critical'] as const;
+  if (threshold === 'none') return null;
+  return order
+    .slice(order.indexOf(threshold))
+    .map((s) => s.toUpperCase())
     .join(',');
 }
 
@@ -201,6 +200,8 @@ function validateToolsOf(steps: ValidateStep[]): string[] {
 
 export function buildPipeline(ctx: FilesContext<ProviderOptions>): Pipeline {
   const { project, services, contrib, options } = ctx;
+  const threshold = contrib.pipeline.scanSeverity;
+  const severities = trivySeverities(threshold);
   const steps = contrib.pipeline.steps;
   const byPhase = (p: PipelineStep['phase']) => steps.filter((s) => s.phase === p);
   const reg = contrib.pipeline.registry;
@@ -222,15 +223,14 @@ export function buildPipeline(ctx: FilesContext<ProviderOptions>): Pipeline {
       test: s.testCommand,
       paths: [`services/${s.name}/**`, `deploy/charts/${s.name}/**`],
     })),
-    scan: { severities: severitiesFrom(options.scanSeverity), threshold: options.scanSeverity },
-    sbom: options.sbom,
+    scan: severities ? { severities, threshold } : null,
     registry: {
       host,
       usernameSecret: reg?.usernameSecret ?? 'REGISTRY_USERNAME',
       passwordSecret: reg?.passwordSecret ?? 'REGISTRY_PASSWORD',
       ghcr: !reg && host === 'ghcr.io',
     },
-    steps: { login: byPhase('login'), scan: byPhase('scan'), sign: byPhase('sign'), attest: byPhase('attest') },
+    steps: { login: byPhase('login'), sign: byPhase('sign'), attest: byPhase('attest') },
     oidc: steps.some((s) => s.oidc),
     tools: [...new Set(steps.flatMap((s) => s.tools))].sort(),
     secrets: [...secrets].map(([name, description]) => ({ name, description })).sort((a, b) => a.name.localeCompare(b.name)),
@@ -300,7 +300,9 @@ export function runbook(p: { provider: string; approval: string; secrets: string
       order: 60,
       body:
         `The pipeline (${p.provider}) tests every service on pull requests and validates the repository (\`make validate\`). ` +
-        'On the main branch each changed service is built, scanned with Trivy, pushed (and signed by digest when a signing block is chosen), deployed to **staging**, ' +
+        // contribute() cannot see merged contributions, so the threshold itself is named by the registry's README section.
+        'On the main branch each changed service is built, scanned with Trivy before the push (it fails at the registry\'s `scanSeverity`; `none` = no scan), ' +
+          'pushed (and signed by digest when a signing block is chosen), deployed to **staging**, ' +
         `then promoted to **production** ${p.approval}.\n\n` +
         `${how}\n\n` +
         '- Roll back by hand: `make rollback` (previous Helm revision of every release), or `helm rollback <service> <revision> -n ' +

@@ -46,7 +46,7 @@ function tasks(p: Pipeline): unknown[] {
   const n = (t: string) => `${p.project}-${t}`;
   const installTools = (tools: string[]) => (tools.length ? [`bash ci/install-tools.sh ${tools.join(' ')}`, 'export PATH="$HOME/.local/bin:$PATH"'] : []);
   const home = { name: 'HOME', value: '/tekton/home' };
-  const contributed = [...p.steps.login, ...p.steps.scan, ...p.steps.sign, ...p.steps.attest];
+  const contributed = [...p.steps.login, ...p.steps.sign, ...p.steps.attest];
   const out: unknown[] = [
     task(n('clone'), {
       description: 'Shallow clone of one revision.',
@@ -95,26 +95,26 @@ function tasks(p: Pipeline): unknown[] {
         },
       ],
     }),
-    task(n('scan'), {
-      description: 'Trivy scan of the archive; fails at the configured severity.',
-      workspaces: [{ name: 'source' }],
-      stepTemplate: { securityContext: RESTRICTED, env: [home] },
-      steps: [
-        {
-          name: 'scan',
-          image: IMAGES.trivy,
-          workingDir: SRC,
-          env: [{ name: 'TRIVY_CACHE_DIR', value: '/tekton/home/.cache/trivy' }],
-          script: script(
-            [
-              `trivy image --input image.tar --severity ${p.scan.severities} --ignore-unfixed --exit-code 1`,
-              ...(p.sbom ? ['trivy image --input image.tar --format cyclonedx --output sbom.cdx.json'] : []),
+    // The one vulnerability scan, of the archive before the push, at the registry's scanSeverity; unfixed
+    // vulnerabilities count, as for Harbor's pull block (ignore_unfixed: false). No task when it is `none`.
+    ...(p.scan
+      ? [
+          task(n('scan'), {
+            description: `Trivy scan of the archive before the push; fails on ${p.scan.severities} vulnerabilities.`,
+            workspaces: [{ name: 'source' }],
+            stepTemplate: { securityContext: RESTRICTED, env: [home] },
+            steps: [
+              {
+                name: 'scan',
+                image: IMAGES.trivy,
+                workingDir: SRC,
+                env: [{ name: 'TRIVY_CACHE_DIR', value: '/tekton/home/.cache/trivy' }],
+                script: script([`trivy image --input image.tar --severity ${p.scan.severities} --exit-code 1`], '#!/bin/sh').replace('set -euo pipefail', 'set -eu'),
+              },
             ],
-            '#!/bin/sh',
-          ).replace('set -euo pipefail', 'set -eu'),
-        },
-      ],
-    }),
+          }),
+        ]
+      : []),
     task(n('push'), {
       description: 'Push the scanned archive; IMAGE_URL/IMAGE_DIGEST results are what Tekton Chains signs.',
       params: [param('image', 'Image repository'), param('tag', 'Tag')],
@@ -165,7 +165,7 @@ function tasks(p: Pipeline): unknown[] {
     const secrets = p.secrets.map((s) => ({ name: s.name, valueFrom: { secretKeyRef: { name: `${p.project}-pipeline`, key: s.name, optional: true } } }));
     out.push(
       task(n('sign'), {
-        description: 'Registry scan, signing and attestation steps of the selected blocks, by digest.',
+        description: 'Signing and attestation steps of the selected blocks, by digest.',
         params: [param('image', 'Image repository'), param('tag', 'Tag'), param('digest', 'Digest')],
         workspaces: [{ name: 'source' }, { name: 'dockerconfig', description: 'Secret with .dockerconfigjson' }],
         stepTemplate: { securityContext: RESTRICTED, env: [home] },
@@ -175,7 +175,7 @@ function tasks(p: Pipeline): unknown[] {
             image: IMAGES.tools,
             workingDir: SRC,
             env: [
-              ...envOf({ IMAGE: p$('image'), TAG: p$('tag'), DIGEST: p$('digest'), REGISTRY: p.registry.host, SBOM: 'sbom.cdx.json', DOCKER_CONFIG: '/tekton/home/.docker' }),
+              ...envOf({ IMAGE: p$('image'), TAG: p$('tag'), DIGEST: p$('digest'), REGISTRY: p.registry.host, DOCKER_CONFIG: '/tekton/home/.docker' }),
               ...secrets,
             ],
             script: script([
@@ -193,7 +193,7 @@ function tasks(p: Pipeline): unknown[] {
 
 function pipelines(p: Pipeline): unknown[] {
   const n = (t: string) => `${p.project}-${t}`;
-  const signs = p.steps.scan.length + p.steps.sign.length + p.steps.attest.length > 0;
+  const signs = p.steps.sign.length + p.steps.attest.length > 0;
   const src = [{ name: 'source', workspace: 'source' }];
   const params = [
     param('url', 'Repository URL'),
@@ -224,10 +224,10 @@ function pipelines(p: Pipeline): unknown[] {
         },
         { name: 'validate', runAfter: ['clone'], taskRef: { name: n('validate') }, workspaces: src },
         { name: 'build', runAfter: ['test', 'validate'], taskRef: { name: n('build') }, params: [{ name: 'dir', value: p$('dir') }, { name: 'image', value: p$('image') }], workspaces: src },
-        { name: 'scan', runAfter: ['build'], taskRef: { name: n('scan') }, workspaces: src },
+        ...(p.scan ? [{ name: 'scan', runAfter: ['build'], taskRef: { name: n('scan') }, workspaces: src }] : []),
         {
           name: 'push',
-          runAfter: ['scan'],
+          runAfter: [p.scan ? 'scan' : 'build'],
           taskRef: { name: n('push') },
           params: [{ name: 'image', value: p$('image') }, { name: 'tag', value: p$('revision') }],
           workspaces: [...src, { name: 'dockerconfig', workspace: 'dockerconfig' }],
@@ -289,7 +289,7 @@ const ciParams = (p: Pipeline, s: PipelineService, url: string, revision: string
   { name: 'commands', value: [...Object.entries(s.toolchain.env).map(([k, v]) => `export ${k}=${v}`), ...s.toolchain.setup, ...s.toolchain.lint, s.test].join('\n') },
 ];
 const ciWorkspaces = (p: Pipeline) => [
-  // A fresh volume per run: the source, the image archive and the SBOM never outlive the run.
+  // A fresh volume per run: the source and the image archive never outlive the run.
   { name: 'source', volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } } } },
   { name: 'dockerconfig', secret: { secretName: `${p.project}-registry` } },
   { name: 'kubeconfig', secret: { secretName: `${p.project}-kubeconfig-staging` } },

@@ -1,6 +1,7 @@
 // Sigstore cosign (domain.md §3.3): the pipeline signs every pushed image BY DIGEST, keyless (OIDC identity of
 // the CI job; the job gets the token, no key to leak) or with a key pair held in CI secrets, and optionally
-// attaches an SBOM made by syft as a signed attestation. The signature layout follows the registry: cosign 3
+// attaches an SBOM made by syft as a signed attestation: the project's one SBOM (the CI/CD blocks generate
+// none of their own, so the SBOM exists iff `sbom` is on). The signature layout follows the registry: cosign 3
 // defaults (Sigstore bundle as an OCI 1.1 referrer) where the referrers API exists, else the v2 tag layout
 // (CR-14). Verification at admission is the admission slot's job (kyverno, ratify).
 import { z } from 'zod';
@@ -15,7 +16,10 @@ const Options = z
       .enum(['auto', 'v3', 'v2'])
       .default('auto')
       .describe('auto: cosign 3 bundles as OCI referrers when the registry serves the referrers API, else the v2 .sig tag layout'),
-    sbom: z.boolean().default(true).describe('Generate an SPDX SBOM with syft and attach it as a signed attestation'),
+    sbom: z
+      .boolean()
+      .default(true)
+      .describe("Generate an SPDX SBOM with syft and attach it as a signed attestation (the pipeline's only SBOM)"),
     issuer: z.string().url().default('https://token.actions.githubusercontent.com').describe('OIDC issuer of the signing identity (keyless verification)'),
     identity: z
       .string()

@@ -64,6 +64,9 @@ export default defineBlock({
           `notation cert add --type ca --store ${ctx.project.name} ca.crt`,
           'notation verify <image>@<digest>',
           '```',
+          '',
+          // The SBOM is owned by the signer's attestation (distribution.cosign.sbom); the CI makes none of its own.
+          'No SBOM is generated with Notation: the pipeline\'s SBOM is a signed cosign attestation (`distribution.signer: cosign`, `distribution.cosign.sbom`).',
         ].join('\n'),
       },
     ],

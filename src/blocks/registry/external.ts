@@ -3,7 +3,7 @@
 // CI login. Whether it serves the OCI 1.1 referrers API decides how signatures are stored (CR-14, CR-20).
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import { SEVERITIES, loginStep, pipelineRegistry, pullSecretChart, pullSecretCommand, scanStep } from './shared.js';
+import { SEVERITIES, pipelineRegistry, pullSecretChart, pullSecretCommand } from './shared.js';
 
 export default defineBlock({
   id: 'external',
@@ -18,12 +18,15 @@ export default defineBlock({
         .boolean()
         .default(false)
         .describe('The registry serves the OCI 1.1 referrers API (GHCR does not; Harbor ≥ 2.8, ECR, ACR, distribution 3 do)'),
-      scanSeverity: z.enum(SEVERITIES).default('high').describe('The CI Trivy gate fails on vulnerabilities at this severity or worse; none = no gate'),
+      scanSeverity: z
+        .enum(SEVERITIES)
+        .default('high')
+        .describe('The CI scan before push fails on vulnerabilities (fixed or not) at this severity or worse, so such images never reach the registry; none = no gate'),
     })
     .strict(),
   questions: {
     referrersApi: { message: 'Does the registry serve the OCI 1.1 referrers API (signatures as referrers)?' },
-    scanSeverity: { message: 'Fail the CI scan on vulnerabilities of which severity or worse?' },
+    scanSeverity: { message: 'Keep images with vulnerabilities of which severity or worse out of the registry (CI scan before push)?' },
   },
   contribute: (ctx) => {
     const host = ctx.project.image.registry;
@@ -44,13 +47,19 @@ export default defineBlock({
             ctx.options.referrersApi
               ? 'The registry serves the OCI 1.1 referrers API: signatures and attestations are stored as referrers of the image.'
               : 'The registry is treated as lacking the OCI 1.1 referrers API: signatures use the tag-based layout (see Signing).',
+            '',
+            ctx.options.scanSeverity === 'none'
+              ? 'No vulnerability gate (`registry.external.scanSeverity: none`): images are pushed without a scan.'
+              : `The CI scans every image with Trivy **before** pushing it and fails on \`${ctx.options.scanSeverity}\`-or-worse ` +
+                'vulnerabilities (fixed or not; `registry.external.scanSeverity`), so such an image never reaches the registry.',
           ].join('\n'),
         },
       ],
       notes: [`Registry: create the pull Secret registry-pull in namespace ${ctx.project.namespace} (README.md, "Registry: ${host}").`],
       diagram: { nodes: [{ id: 'registry', label: `Registry ${host}`, group: 'registry' }] },
       chart: pullSecretChart,
-      pipeline: { registry: pipelineRegistry(ctx), steps: [loginStep(ctx), ...scanStep(ctx.options.scanSeverity)] },
+      // The one vulnerability threshold; the CI/CD block scans once, before the push (contributions.ts).
+      pipeline: { registry: pipelineRegistry(ctx), scanSeverity: ctx.options.scanSeverity },
     };
   },
 });

@@ -6,7 +6,6 @@
 // Cross-choice rules (Notary v1 ↔ Harbor 2.8, route ↔ chart version, Clair...) live in src/config/rules.ts.
 import { z } from 'zod';
 import { defineBlock, type BlockContext, type FileSpec } from '../../catalog/define.js';
-import type { PipelineStep } from '../../catalog/contributions.js';
 import { KPS_SELECTOR_LABELS, prometheusOperatorSelected, prometheusSelected } from '../observability/shared.js';
 import {
   HARBOR_NAMESPACE,
@@ -17,11 +16,9 @@ import {
   PULL_SECRET,
   SEVERITIES,
   harborProject,
-  loginStep,
   pipelineRegistry,
   pullSecretChart,
   pullSecretCommand,
-  scanStep,
 } from './shared.js';
 
 const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
@@ -61,7 +58,10 @@ const Options = z
     scanSeverity: z
       .enum(SEVERITIES)
       .default('high')
-      .describe('Harbor blocks pulls of images with vulnerabilities at this severity or worse, and the CI Trivy gate fails on them; none = off'),
+      .describe(
+        'One threshold, two enforcement points: the CI scan before push fails on vulnerabilities (fixed or not) at this severity or worse, ' +
+          'and Harbor blocks pulls of such images; none = off',
+      ),
     immutableTags: z.string().min(1).default('v*').describe('Tag pattern (doublestar) made immutable: release tags'),
     retainLatest: z.number().int().min(1).max(1000).default(20).describe('Retention: keep the N most recently pushed artifacts per repository'),
   })
@@ -157,7 +157,6 @@ function secretCommands(ctx: BlockContext<HarborOptions>): string {
 function contribute(ctx: BlockContext<HarborOptions>) {
   const o = ctx.options;
   const project = harborProject(ctx);
-  const steps: PipelineStep[] = [loginStep(ctx), ...scanStep(o.scanSeverity)];
   const installHow =
     o.install === 'helm'
       ? `Harbor ${HARBOR_RELEASES[o.version].app} is installed with the official chart \`harbor/harbor\` ${HARBOR_RELEASES[o.version].chart} ` +
@@ -184,11 +183,14 @@ function contribute(ctx: BlockContext<HarborOptions>) {
           '```',
           '',
           `\`deploy/harbor/bootstrap.sh\` (Harbor API v2.0, safe to re-run) creates the private project \`${project}\` with scan on push, ` +
-            `blocks pulls of images with \`${o.scanSeverity}\`-or-worse vulnerabilities, makes tags matching \`${o.immutableTags}\` immutable, ` +
+            (o.scanSeverity === 'none'
+              ? 'does not block pulls for vulnerabilities (`scanSeverity: none`, and the CI does not scan either), '
+              : `blocks pulls of images with \`${o.scanSeverity}\`-or-worse vulnerabilities (the same threshold the CI scan enforces before every push), `) +
+            `makes tags matching \`${o.immutableTags}\` immutable, ` +
             `keeps the ${o.retainLatest} most recent artifacts per repository, and creates two robot accounts whose secrets you choose ` +
             '(8–128 characters with upper case, lower case and a digit):',
           '',
-          `- \`robot$${project}+ci\` — push and pull on \`${project}\` (plus scanner-pull so the CI scan can read an image before it is signed); ` +
+          `- \`robot$${project}+ci\` — push and pull on \`${project}\` (plus scanner-pull so the signing steps can read a new image before it is signed); ` +
             'store it as the CI secrets `REGISTRY_USERNAME` / `REGISTRY_PASSWORD`.',
           `- \`robot$${project}+cluster\` — pull only; the cluster's pull Secret:`,
           '',
@@ -210,7 +212,10 @@ function contribute(ctx: BlockContext<HarborOptions>) {
       nodes: [{ id: 'registry', label: `Harbor ${o.host}`, group: 'registry' as const }],
     },
     chart: pullSecretChart,
-    pipeline: { registry: pipelineRegistry(ctx), steps },
+    // No pipeline steps: the CI/CD block logs in with pipeline.registry and scans once, before the push, at
+    // this threshold; Harbor's own scan on push (bootstrap.sh) feeds its pull block. A post-push CI scan would
+    // be the same concern twice.
+    pipeline: { registry: pipelineRegistry(ctx), scanSeverity: o.scanSeverity },
   };
 }
 
@@ -246,7 +251,7 @@ export default defineBlock({
       choices: { trivy: 'Trivy, built in (default since Harbor 2.0)', clair: 'legacy: external Clair adapter (Harbor dropped built-in Clair in 2.2)' },
     },
     clairAdapterUrl: { message: 'URL of your harbor-scanner-clair adapter?' },
-    scanSeverity: { message: 'Block images with vulnerabilities of which severity or worse (Harbor and the CI scan gate)?' },
+    scanSeverity: { message: 'Block images with vulnerabilities of which severity or worse (CI scan before push, and Harbor pulls)?' },
     immutableTags: { message: 'Which tags are immutable (release tags pattern)?' },
     retainLatest: { message: 'How many recent artifacts per repository does retention keep?' },
   },

@@ -1,8 +1,8 @@
 // What the registry blocks (harbor, external) share and what other blocks read from them: the pinned
-// Harbor releases, the names of the Secrets the user creates (never their values), the Trivy scan gate
-// and the login step the CI/CD block runs. Facts: domain.md §2 (Harbor), §3.3/§4.1 (CI signing), CR-10..CR-16.
+// Harbor releases, the names of the Secrets the user creates (never their values), the vulnerability
+// threshold (pipeline.scanSeverity) and the registry the CI/CD block logs in to (pipeline.registry). Facts: domain.md §2 (Harbor), §3.3/§4.1 (CI signing), CR-10..CR-16.
 import type { BlockContext } from '../../catalog/define.js';
-import type { ChartContribution, PipelineRegistry, PipelineStep } from '../../catalog/contributions.js';
+import { SCAN_SEVERITIES, type ChartContribution, type PipelineRegistry } from '../../catalog/contributions.js';
 
 /**
  * Harbor release lines we can generate, each pinned to its last chart and installer release.
@@ -41,15 +41,11 @@ export const PULL_SECRET = 'registry-pull';
 /** CI secret names holding the push credentials (for Harbor: the CI robot account). */
 export const CI_REGISTRY_SECRETS = { usernameSecret: 'REGISTRY_USERNAME', passwordSecret: 'REGISTRY_PASSWORD' } as const;
 
-/** Harbor severities (ProjectMetadata.severity, api/v2.0/swagger.yaml); `none` turns the gate off. */
-export const SEVERITIES = ['none', 'low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-/** Trivy's --severity list for "this level or worse". */
-export function trivySeverities(s: Severity): string {
-  const order = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
-  return s === 'none' ? '' : order.slice(order.indexOf(s.toUpperCase())).join(',');
-}
+/**
+ * The `scanSeverity` option of every registry block: Harbor's vocabulary (ProjectMetadata.severity), which is
+ * also the provider-neutral pipeline.scanSeverity; the CI/CD block converts it to Trivy's list.
+ */
+export const SEVERITIES = SCAN_SEVERITIES;
 
 /** The Harbor project that holds the images: the first path segment of project.image.repository. */
 export const harborProject = (ctx: Pick<BlockContext, 'project'>): string => ctx.project.image.repository.split('/')[0]!;
@@ -57,54 +53,16 @@ export const harborProject = (ctx: Pick<BlockContext, 'project'>): string => ctx
 /** imagePullSecrets for every service chart. */
 export const pullSecretChart = (): ChartContribution => ({ imagePullSecrets: [{ name: PULL_SECRET }] });
 
+/**
+ * The registry the pipeline pushes to and the CI secret names of its push credentials. Each CI/CD block logs
+ * in with them in its own way (docker/login-action; a docker config written from masked variables; the
+ * .dockerconfigjson workspace): the login is the provider's, so no registry login step is contributed (a
+ * `docker login` step would be a second login, and fails in the tools image, which has no docker CLI).
+ */
 export const pipelineRegistry = (ctx: Pick<BlockContext, 'project'>): PipelineRegistry => ({
   host: ctx.project.image.registry,
   ...CI_REGISTRY_SECRETS,
 });
-
-/**
- * Registry login for the pipeline. The password goes through stdin, never argv. With Podman the credentials
- * are written to the Docker-format config file (REGISTRY_AUTH_FILE) so cosign, notation, trivy and syft,
- * which read ~/.docker/config.json, are logged in too.
- */
-export function loginStep(ctx: Pick<BlockContext, 'has'>): PipelineStep {
-  const podman = ctx.has('containerization/podman');
-  const run = podman
-    ? [
-        'mkdir -p "${HOME}/.docker"',
-        'export REGISTRY_AUTH_FILE="${HOME}/.docker/config.json"',
-        'printf \'%s\' "${REGISTRY_PASSWORD}" | podman login "${REGISTRY}" --username "${REGISTRY_USERNAME}" --password-stdin',
-      ]
-    : ['printf \'%s\' "${REGISTRY_PASSWORD}" | docker login "${REGISTRY}" --username "${REGISTRY_USERNAME}" --password-stdin'];
-  return {
-    id: 'registry-login',
-    title: 'Log in to the image registry',
-    phase: 'login',
-    run: run.join('\n'),
-    tools: [],
-    secrets: [
-      { name: CI_REGISTRY_SECRETS.usernameSecret, description: 'registry user (Harbor: the CI robot account, robot$<project>+ci)' },
-      { name: CI_REGISTRY_SECRETS.passwordSecret, description: 'registry password or token (Harbor: the CI robot secret)' },
-    ],
-  };
-}
-
-/**
- * The scan gate: Trivy fails the pipeline when the pushed image (by digest) has a fixed or unfixed
- * vulnerability at the chosen severity or worse. Omitted when the severity is `none`.
- */
-export function scanStep(severity: Severity): PipelineStep[] {
-  if (severity === 'none') return [];
-  return [
-    {
-      id: 'trivy-scan',
-      title: `Scan the image (fail on ${trivySeverities(severity)})`,
-      phase: 'scan',
-      run: `trivy image --exit-code 1 --no-progress --severity ${trivySeverities(severity)} "\${IMAGE}@\${DIGEST}"`,
-      tools: ['trivy'],
-    },
-  ];
-}
 
 /** The kubectl command that creates the pull Secret in the application namespace (documentation only). */
 export function pullSecretCommand(ctx: Pick<BlockContext, 'project'>, user: string): string {
