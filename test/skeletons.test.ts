@@ -157,7 +157,7 @@ function expectHttpMetrics(r: ProbeResult): void {
   expect(counts.every((c, i) => i === 0 || c >= counts[i - 1]!)).toBe(true);
   expect(counts.slice(-2)).toEqual([1, 1]);
   expect(r.metrics).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/"\} 1$/m);
-  expect(r.metrics).toMatch(/^http_request_duration_seconds_sum\{method="GET",route="\/"\} [0-9.e-]+$/m);
+  expect(r.metrics).toMatch(/^http_request_duration_seconds_sum\{method="GET",route="\/"\} [0-9.eE+-]+$/m);
   expect(r.metrics).toMatch(/^process_start_time_seconds \d+$/m);
 }
 
