@@ -1,6 +1,11 @@
-// The one module that imports @inquirer/prompts. Ctrl-C becomes InterruptedError (exit 130); it never
-// runs without a TTY (the caller checks, this is a second guard).
-import { confirm, input, number, select, Separator } from '@inquirer/prompts';
+// The one module that imports the prompt library (the @inquirer/prompts family). Ctrl-C becomes
+// InterruptedError (exit 130); it never runs without a TTY (the caller checks, this is a second guard).
+// The four prompts are imported from their own packages: @inquirer/prompts' index also pulls in the
+// editor prompt and its 480 KB iconv-lite, which every start would then load for nothing.
+import confirm from '@inquirer/confirm';
+import input from '@inquirer/input';
+import number from '@inquirer/number';
+import select, { Separator } from '@inquirer/select';
 import { InterruptedError } from '../util/errors.js';
 import type { Prompter } from './prompter.js';
 
