@@ -15,10 +15,13 @@ export function baseFiles(r: Resolved, catalog: Catalog, contrib: MergedContribu
     { to: 'Makefile', template: 'base/Makefile.hbs', data: { validate } },
     { to: '.gitignore', template: 'base/gitignore.hbs' },
     { to: '.editorconfig', template: 'base/editorconfig' },
-    ...r.services.map((service) => ({
-      to: `services/${service.name}`,
-      dir: `base/services/${service.language}/${service.protocol}`,
-      data: { service },
-    })),
+    // A service skeleton: what its language's HTTP and gRPC variants share (common/), then the variant.
+    ...r.services.flatMap((service) =>
+      ['common', service.protocol].map((variant) => ({
+        to: `services/${service.name}`,
+        dir: `base/services/${service.language}/${variant}`,
+        data: { service },
+      })),
+    ),
   ];
 }
