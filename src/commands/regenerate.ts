@@ -21,7 +21,7 @@ import { hasConflictMarkers } from '../reconcile/merge.js';
 import { mergeAnswersYaml } from '../reconcile/answers-merge.js';
 import { TOOL } from '../plan/plan.js';
 import { insideRoot, safeRelative } from '../util/paths.js';
-import { formatProblemList } from '../util/report.js';
+import { formatProblemList, LABEL } from '../util/report.js';
 import { isInteractive, type CommonOptions } from './common.js';
 
 export interface RegenerateOptions extends AnswerOptions, CommonOptions {
@@ -34,16 +34,6 @@ export interface RegenerateOptions extends AnswerOptions, CommonOptions {
   command?: string;
 }
 
-const LABEL: Record<ChangeKind, string> = {
-  create: 'CREATE',
-  update: 'UPDATE',
-  merge: 'MERGE',
-  conflict: 'CONFLICT',
-  keep: 'KEEP',
-  delete: 'DELETE',
-  skip: 'SKIP',
-  unchanged: 'unchanged',
-};
 
 export async function regenerate(dirArg: string | undefined, opts: RegenerateOptions): Promise<number> {
   const command = opts.command ?? 'regenerate';

@@ -4,7 +4,8 @@ import type { ChangeSet, ChangeKind } from '../reconcile/reconcile.js';
 import { summarize } from '../reconcile/reconcile.js';
 import type { Problem } from './errors.js';
 
-const LABEL: Record<ChangeKind, string> = {
+/** How each change kind is shown to people (init, regenerate, set). */
+export const LABEL: Record<ChangeKind, string> = {
   create: 'CREATE',
   update: 'UPDATE',
   merge: 'MERGE',
