@@ -117,7 +117,7 @@ export async function checkWritable(root: string): Promise<void> {
 }
 
 let counter = 0;
-function atomicWrite(full: string, content: string, executable: boolean, made: Set<string>): void {
+function atomicWrite(full: string, content: string, executable: boolean, made: Set<string>, isNew = false): void {
   const dir = dirname(full);
   if (!made.has(dir)) {
     mkdirSync(dir, { recursive: true });
@@ -125,7 +125,7 @@ function atomicWrite(full: string, content: string, executable: boolean, made: S
   }
   // An existing file keeps its permissions (a chmod is an edit too); executables stay executable.
   let mode = executable ? 0o755 : 0o644;
-  const existing = statSync(full, { throwIfNoEntry: false });
+  const existing = isNew ? undefined : statSync(full, { throwIfNoEntry: false });
   if (existing) mode = (existing.mode & 0o777) | (executable ? 0o111 : 0);
   const tmp = join(dir, `.cn-scaffold-tmp-${process.pid}-${counter++}`);
   try {
@@ -193,7 +193,7 @@ export async function apply(root: string, cs: ChangeSet): Promise<Applied> {
   let deleted = 0;
   for (const { c, full } of planned) {
     if (c.kind === 'delete') continue;
-    atomicWrite(full, c.content!, c.executable ?? false, made);
+    atomicWrite(full, c.content!, c.executable ?? false, made, c.kind === 'create' && c.previous === undefined);
     written++;
   }
   for (const { c, full } of planned) {

@@ -1,7 +1,7 @@
 // PlannedFile[] → Tree. Pure: templates come from the bundle, nothing touches the disk. Every YAML
 // and JSON output is parsed back so a template bug fails the run naming the template, before any write.
 import Handlebars from 'handlebars/runtime';
-import { loadAll as loadAllYaml } from 'js-yaml';
+import { FAILSAFE_SCHEMA, loadAll as loadAllYaml } from 'js-yaml';
 import templates from 'virtual:templates';
 import { helpers } from './helpers.js';
 import type { PlannedFile } from '../plan/plan.js';
@@ -62,7 +62,9 @@ export function checkParses(path: string, content: string, source: string): void
     // js-yaml for the parse-back check: several times faster than `yaml` on cold start, strict about
     // duplicate keys, and this check runs on every generated YAML file.
     try {
-      loadAllYaml(content, undefined, { filename: path });
+      // The failsafe schema checks structure (syntax, indentation, duplicate keys) without resolving
+      // every scalar's type, which is what this check is for and most of what parsing costs.
+      loadAllYaml(content, undefined, { filename: path, schema: FAILSAFE_SCHEMA });
     } catch (err) {
       throw new TemplateError(`templates/${source} rendered invalid YAML for ${path}: ${(err as Error).message.split('\n')[0]}`);
     }
