@@ -16,7 +16,9 @@ const SERVICES =
 
 function render(sets: string[]) {
   const raw = emptyAnswers();
-  for (const s of ['project.name=shop', SERVICES, ...sets]) applySet(raw, s);
+  // Tekton has no OIDC token the public Sigstore accepts: it signs with a key pair (rule CN-DIST-06).
+  const tekton = sets.includes('cicd.provider=tekton') && !sets.some((x) => x.startsWith('distribution.cosign.mode=')) ? ['distribution.cosign.mode=key'] : [];
+  for (const s of ['project.name=shop', SERVICES, ...tekton, ...sets]) applySet(raw, s);
   return renderProject(raw, catalog).tree;
 }
 const text = (tree: ReturnType<typeof render>, path: string) => {
@@ -233,6 +235,13 @@ describe('rules reject invalid delivery combinations', () => {
     }
     return '';
   };
+
+  test('CN-DIST-06: keyless cosign needs a CI identity token (Tekton has none); GitLab derives its issuer', () => {
+    expect(rejected(['cicd.provider=tekton', 'distribution.cosign.mode=keyless'])).toContain('has none that the public Sigstore accepts');
+    const policy = text(render(['cicd.provider=gitlab-ci']), 'deploy/policies/verify-images.yaml');
+    expect(policy).toContain('https://gitlab.com');
+    expect(policy).not.toContain('token.actions.githubusercontent.com');
+  });
 
   test('CR-34: Flagger canary needs a mesh provider', () => {
     expect(rejected(['cicd.controller=flagger', 'cicd.flagger.strategy=canary'])).toContain('supports blue/green only');

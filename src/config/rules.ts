@@ -3,7 +3,7 @@
 // shows the message); the combination tests derive valid and invalid answer sets from it.
 // `when` sees a partial config while prompting: sections not answered yet are undefined.
 import type { Config } from './schema.js';
-import { UNSET_IDENTITY, cosignFormat, registryServesReferrers } from '../blocks/distribution/shared.js';
+import { UNSET_IDENTITY, cosignFormat, keylessIssuer, registryServesReferrers } from '../blocks/distribution/shared.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -240,7 +240,36 @@ export const RULES: Rule[] = [
       (pick(c, 'distribution.cosign.identity') ?? UNSET_IDENTITY) === UNSET_IDENTITY &&
       ['kyverno', 'ratify'].includes(String(pick(c, 'distribution.admission'))),
     message: 'the admission policy trusts no keyless signer until distribution.cosign.identity names your release workflow: every image is rejected',
-    fix: "--set 'distribution.cosign.identity=^https://github\\.com/<org>/<repo>/\\.github/workflows/.+@refs/heads/main$'",
+    fix:
+      "--set 'distribution.cosign.identity=^https://github\\.com/<org>/<repo>/\\.github/workflows/.+@refs/heads/main$' " +
+      "(GitLab.com: '^https://gitlab\\.com/<group>/<project>@refs/heads/main$')",
+  },
+  {
+    id: 'CN-DIST-06',
+    severity: 'error',
+    paths: ['distribution.cosign.mode', 'cicd.provider'],
+    // Keyless signing needs an OIDC token the public Sigstore accepts; the CI provider decides (domain.md §3.3).
+    when: (c) =>
+      pick(c, 'distribution.signer') === 'cosign' &&
+      (pick(c, 'distribution.cosign.mode') ?? 'keyless') === 'keyless' &&
+      pick(c, 'cicd.provider') !== undefined &&
+      keylessIssuer(c) === undefined,
+    message:
+      'keyless cosign signs with the CI job\'s OIDC identity token, and this CI provider has none that the public Sigstore accepts (GitHub Actions and GitLab.com do; Tekton does not)',
+    fix: '--set distribution.cosign.mode=key (a key pair in a CI secret), or --set distribution.cosign.issuer=<your OIDC issuer> with your own Fulcio',
+  },
+  {
+    id: 'CR-29',
+    severity: 'warning',
+    paths: ['distribution.cosign.mode', 'cicd.provider'],
+    when: (c) =>
+      pick(c, 'distribution.signer') === 'cosign' &&
+      (pick(c, 'distribution.cosign.mode') ?? 'keyless') === 'keyless' &&
+      pick(c, 'cicd.provider') === 'gitlab-ci' &&
+      pick(c, 'distribution.cosign.issuer') === undefined,
+    message:
+      'keyless signing in GitLab CI works with the public Sigstore on GitLab.com only; self-managed GitLab needs its own Fulcio/Rekor (the id_tokens block is in .gitlab-ci.yml)',
+    fix: 'on self-managed GitLab: --set distribution.cosign.issuer=https://<your-gitlab> (with your own Sigstore), or --set distribution.cosign.mode=key',
   },
   {
     id: 'CN-DIST-05',

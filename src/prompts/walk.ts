@@ -148,7 +148,16 @@ async function askOptions(p: Prompter, raw: RawAnswers, block: AnyBlock) {
         choices: d.values!.map((x) => ({ value: x, name: x, description: question.choices?.[x] })),
       });
     else if (d.type === 'number') v = await p.number({ message: question.message, default: d.default as number, validate: zodCheck(schema as z.ZodType) });
-    else v = await p.input({ message: question.message, default: d.default as string | undefined, validate: zodCheck(schema as z.ZodType) });
+    else {
+      const optional = (schema as z.ZodType).safeParse(undefined).success;
+      v = await p.input({
+        message: question.message + (optional && d.default === undefined ? ' (Enter: derived default)' : ''),
+        default: d.default as string | undefined,
+        validate: (x) => (optional && x === '' ? true : zodCheck(schema as z.ZodType)(x)),
+      });
+      // An optional answer left empty stays unset, so its derived default applies.
+      if (optional && v === '') continue;
+    }
     setAt(raw, key.split('.'), v, ORIGIN);
   }
 }

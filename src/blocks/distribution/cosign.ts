@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import type { PipelineStep } from '../../catalog/contributions.js';
-import { COSIGN_PUBLIC_KEY_SECRET, COSIGN_V2_FLAGS, KYVERNO_NAMESPACE, UNSET_IDENTITY, cosignFormat } from './shared.js';
+import { COSIGN_PUBLIC_KEY_SECRET, COSIGN_V2_FLAGS, KYVERNO_NAMESPACE, UNSET_IDENTITY, cosignFormat, keylessIssuer } from './shared.js';
 
 const Options = z
   .object({
@@ -20,12 +20,18 @@ const Options = z
       .boolean()
       .default(true)
       .describe("Generate an SPDX SBOM with syft and attach it as a signed attestation (the pipeline's only SBOM)"),
-    issuer: z.string().url().default('https://token.actions.githubusercontent.com').describe('OIDC issuer of the signing identity (keyless verification)'),
+    issuer: z
+      .string()
+      .url()
+      .optional()
+      .describe("OIDC issuer of the signing identity (keyless); default: the CI provider's (GitHub Actions or GitLab.com)"),
     identity: z
       .string()
       .min(1)
       .default(UNSET_IDENTITY)
-      .describe('Regular expression the signing certificate identity must match (keyless), e.g. ^https://github\\.com/acme/shop/\\.github/workflows/.+@refs/heads/main$'),
+      .describe(
+        'Regular expression the signing certificate identity must match (keyless), e.g. ^https://github\\.com/acme/shop/\\.github/workflows/.+@refs/heads/main$ or ^https://gitlab\\.com/acme/shop@refs/heads/main$',
+      ),
   })
   .strict();
 
@@ -48,7 +54,7 @@ export default defineBlock({
     identity: { message: 'Regular expression for the CI workflow identity allowed to sign (keyless)?' },
   },
   contribute: (ctx) => {
-    const o = ctx.options;
+    const o = { ...ctx.options, issuer: keylessIssuer(ctx.config as Record<string, unknown>) ?? '' };
     const keyless = o.mode === 'keyless';
     const format = cosignFormat(ctx.config as Record<string, unknown>);
     const flags = [keyless ? '' : '--key env://COSIGN_PRIVATE_KEY', format === 'v2' ? COSIGN_V2_FLAGS : ''].filter(Boolean).join(' ');

@@ -15,6 +15,7 @@ import {
   UNSET_IDENTITY,
   cosignFormat,
   kyvernoPolicyKind,
+  keylessIssuer,
 } from './shared.js';
 
 const KYVERNO_CHART = '3.9.0';
@@ -64,7 +65,7 @@ function policy(ctx: BlockContext<KyvernoOptions>): Record<string, unknown> {
           {
             name: 'cosign',
             cosign: {
-              keyless: { identities: [{ issuer: cosign.issuer, subjectRegExp: cosign.identity }] },
+              keyless: { identities: [{ issuer: keylessIssuer(c) ?? '', subjectRegExp: cosign.identity }] },
               ctlog: { url: REKOR_URL },
             },
           },
@@ -93,7 +94,7 @@ function policy(ctx: BlockContext<KyvernoOptions>): Record<string, unknown> {
     entry =
       cosign.mode === 'key'
         ? { keys: { publicKeys: `k8s://${KYVERNO_NAMESPACE}/${COSIGN_PUBLIC_KEY_SECRET}`, rekor: { url: REKOR_URL } } }
-        : { keyless: { issuer: cosign.issuer, subjectRegExp: cosign.identity, rekor: { url: REKOR_URL } } };
+        : { keyless: { issuer: keylessIssuer(c) ?? '', subjectRegExp: cosign.identity, rekor: { url: REKOR_URL } } };
   }
   return {
     apiVersion: 'kyverno.io/v1',

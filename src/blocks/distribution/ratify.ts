@@ -3,6 +3,7 @@
 // constraint for the project's namespace, and a pinned install script. Ratify v1 requires Gatekeeper (CR-23).
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { keylessIssuer } from './shared.js';
 
 /** ratify/ratify chart 1.15.5 = Ratify v1.4.4 (charts/ratify/Chart.yaml @v1.4.4). */
 const RATIFY_CHART = '1.15.5';
@@ -39,7 +40,7 @@ export default defineBlock({
       cosign: signer === 'cosign',
       keyless: cosign.mode !== 'key',
       identity: cosign.identity ?? '',
-      issuer: cosign.issuer ?? '',
+      issuer: keylessIssuer(c) ?? '',
       trustedIdentity: c.distribution?.notation?.trustedIdentity ?? '*',
       scopes: ctx.services.map((s) => s.image),
     };

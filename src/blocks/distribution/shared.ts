@@ -31,6 +31,20 @@ export function cosignFormat(c: Answers): 'v3' | 'v2' {
 /** cosign flags that force the v2 signature layout (domain.md §3.3, freedomofpress/dangerzone#1282). */
 export const COSIGN_V2_FLAGS = '--new-bundle-format=false --use-signing-config=false';
 
+/**
+ * OIDC issuers of the CI providers whose job tokens the public Sigstore accepts (domain.md §3.3): GitHub
+ * Actions, and GitLab.com (self-managed GitLab needs its own Fulcio). Tekton has none out of the box.
+ */
+export const CI_OIDC_ISSUERS: Record<string, string> = {
+  'github-actions': 'https://token.actions.githubusercontent.com',
+  'gitlab-ci': 'https://gitlab.com',
+};
+
+/** The issuer keyless signatures are verified against: distribution.cosign.issuer, else the CI provider's. */
+export function keylessIssuer(c: Answers): string | undefined {
+  return (at(c, 'distribution.cosign.issuer') as string | undefined) ?? CI_OIDC_ISSUERS[String(at(c, 'cicd.provider'))];
+}
+
 /** Keyless identity placeholder: GitHub logins cannot contain '_', so it matches no workflow until it is set. */
 export const UNSET_IDENTITY = '^https://github\\.com/CHANGE_ME/.+$';
 
