@@ -67,7 +67,8 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
   const { resolved, plan, tree } = renderProject(raw, catalog);
   const changes = await changesFor(root, tree, null, { force: opts.force });
   const notes = plan.contrib.notes;
-  const warnings: Problem[] = [...resolved.warnings, ...resolved.infos];
+  const warnings: Problem[] = resolved.warnings;
+  const infos: Problem[] = resolved.infos;
 
   // 5. Confirm (interactive), then write — or only print for --dry-run.
   if (interactive && !opts.dryRun && !opts.yes) {
@@ -82,6 +83,7 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
       ].join('\n'),
     );
     if (warnings.length) p.info(formatProblemList('Warnings:', warnings));
+    if (infos.length) p.info(formatProblemList('Notes:', infos, '-'));
     if (!(await p.confirm({ message: `Write ${tree.size} files to ${root}?`, default: true }))) {
       process.stderr.write('Nothing written.\n');
       return 1;
@@ -95,7 +97,7 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
   const counts = summarize(changes);
   if (opts.json) {
     process.stdout.write(
-      JSON.stringify({ ok: true, command: 'init', dir: root, dryRun: Boolean(opts.dryRun), counts, files: changesJson(changes), warnings, notes, git: git ?? null }, null, 2) + '\n',
+      JSON.stringify({ ok: true, command: 'init', dir: root, dryRun: Boolean(opts.dryRun), counts, files: changesJson(changes), warnings, notes: [...infos.map((i) => i.message), ...notes], git: git ?? null }, null, 2) + '\n',
     );
   } else {
     const out = process.stdout;
@@ -105,6 +107,8 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
     if (git) out.write(`${git}\n`);
     const w = formatProblemList('Warnings:', warnings);
     if (w) process.stderr.write(w + '\n');
+    const n = formatProblemList('Notes:', infos, '-');
+    if (n) process.stderr.write(n + '\n');
     if (notes.length) out.write(['Next steps:', ...notes.map((n) => `  - ${n}`)].join('\n') + '\n');
     if (!opts.dryRun) out.write(`\n  cd ${dirArg ?? '.'} && make help\n`);
   }

@@ -78,7 +78,8 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
   // 2. Overlay flags / --set / --answers, validate, plan and render in memory (throws before any write).
   const raw = await collectAnswers(opts, catalog, fileRaw);
   const { resolved, tree } = renderProject(raw, catalog);
-  warnings.push(...resolved.warnings, ...resolved.infos);
+  warnings.push(...resolved.warnings);
+  const notes: Problem[] = resolved.infos;
   const restore = restorePaths(opts.restore ?? [], root, tree);
 
   // 3. Reconcile against the disk and the manifest. cn-scaffold.yaml gets the structural merge.
@@ -124,6 +125,7 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
     unresolved,
     manifestChanged: manifestText !== undefined,
     warnings,
+    notes,
     migrations,
     answersSaved,
     diffs,
@@ -234,6 +236,8 @@ interface Report {
   unresolved: string[];
   manifestChanged: boolean;
   warnings: Problem[];
+  /** Rule infos: what the choices imply, not a problem. */
+  notes: Problem[];
   migrations: string[];
   answersSaved: boolean;
   diffs: Map<string, string>;
@@ -270,6 +274,7 @@ function output(r: Report, opts: RegenerateOptions, how: { mode: 'check' | 'dry-
       files,
       migrations: r.migrations,
       warnings: r.warnings,
+      notes: r.notes,
     };
     process.stdout.write(JSON.stringify(body, null, 2) + '\n');
     for (const m of r.migrations) process.stderr.write(m + '\n');
@@ -280,6 +285,8 @@ function output(r: Report, opts: RegenerateOptions, how: { mode: 'check' | 'dry-
   const err: string[] = [...r.migrations];
   const w = formatProblemList('Warnings:', r.warnings);
   if (w) err.push(w);
+  const n = formatProblemList('Notes:', r.notes, '-');
+  if (n) err.push(n);
   if (how.mode === 'dry-run') out.push(`Dry run: nothing written. Changes for ${r.dir}:`);
   if (how.mode === 'check') out.push(`Check: nothing written. ${r.dir}:`);
   const list = formatChangeList(r.changes, { verbose: how.mode !== 'apply', generated: r.generated });

@@ -28,9 +28,9 @@ export function formatChanges(cs: ChangeSet, opts: { verbose?: boolean } = {}): 
   return lines.join('\n');
 }
 
-export function formatProblemList(title: string, problems: Problem[]): string {
+export function formatProblemList(title: string, problems: Problem[], bullet = '!'): string {
   if (problems.length === 0) return '';
-  return [title, ...problems.map((p) => `  ! ${p.key ? p.key + ': ' : ''}${p.message}${p.fix ? `\n      → ${p.fix}` : ''}`)].join('\n');
+  return [title, ...problems.map((p) => `  ${bullet} ${p.key ? p.key + ': ' : ''}${p.message}${p.fix ? `\n      → ${p.fix}` : ''}`)].join('\n');
 }
 
 export function changesJson(cs: ChangeSet) {
