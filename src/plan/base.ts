@@ -17,9 +17,10 @@ export function baseFiles(r: Resolved, catalog: Catalog, contrib: MergedContribu
     { to: '.editorconfig', template: 'base/editorconfig' },
     // A service skeleton: what its language's HTTP and gRPC variants share (common/), then the variant.
     ...r.services.flatMap((service) =>
-      ['common', service.protocol].map((variant) => ({
+      // A gRPC service also gets the example API (.proto), the same for every language.
+      ['common', service.protocol, ...(service.protocol === 'grpc' ? ['grpc-shared'] : [])].map((variant) => ({
         to: `services/${service.name}`,
-        dir: `base/services/${service.language}/${variant}`,
+        dir: variant === 'grpc-shared' ? 'base/services/grpc-shared' : `base/services/${service.language}/${variant}`,
         data: { service },
       })),
     ),
