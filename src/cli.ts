@@ -3,17 +3,17 @@
 // build time): Node 20 has no module compile cache, and compiling the bundle on every start costs more
 // than the work of a typical run. A cache from another Node/V8 version is rejected by V8 and the bundle
 // simply compiles as usual.
+// Built as CommonJS (see scripts/build.mjs), so `__dirname` is the dist folder.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Script } from 'node:vm';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(__CN_VERSION__ + '\n');
 } else {
-  const dir = dirname(fileURLToPath(import.meta.url));
+  const dir = __dirname;
   const file = join(dir, 'main.cjs');
   const cacheFile = join(dir, 'main.cache');
   let cachedData: Buffer | undefined;

@@ -22,6 +22,10 @@ export async function main(): Promise<void> {
   process.on('SIGINT', () => process.exit(ExitCode.interrupted));
   let pending: Promise<number> | undefined;
   try {
+    // Before any schema exists (the catalog builds them when program.js loads): zod's JIT compiles a
+    // parser per object schema with new Function on first use, which a run that parses each schema
+    // once or twice pays for and never gets back.
+    (await import('zod')).config({ jitless: true });
     const { buildProgram, usageErrorFrom } = await import('./program.js');
     const { CommanderError } = await import('commander');
     const program = buildProgram(VERSION, (p) => {

@@ -6,7 +6,7 @@
 // generated path is reported by readDisk and refused here.
 // Synchronous fs calls on purpose: a run writes hundreds of small files in a row, and the sync calls
 // avoid a thread-pool round trip per syscall (measured by npm run bench).
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { insideRoot } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
@@ -66,12 +66,16 @@ export interface DiskSnapshot {
   blocked: Map<string, string>;
 }
 
+/** A new or empty target (every `init`) holds none of the paths: no syscall per file is needed to check them. */
+function isFresh(root: string): boolean {
+  return !existsSync(root) || (statSync(root).isDirectory() && readdirSync(root).length === 0);
+}
+
 /** Reads the current content of the given repository-relative paths. */
 export async function readDisk(root: string, paths: Iterable<string>): Promise<DiskSnapshot> {
   const files = new Map<string, string | undefined>();
   const blocked = new Map<string, string>();
-  // A new or empty target (every `init`) holds none of the paths: skip a syscall per file.
-  const fresh = !existsSync(root) || (statSync(root).isDirectory() && readdirSync(root).length === 0);
+  const fresh = isFresh(root);
   const blocker = blockerFor(root);
   for (const p of new Set(paths)) {
     if (fresh) {
@@ -129,7 +133,15 @@ function atomicWrite(full: string, content: string, executable: boolean, made: S
   if (existing) mode = (existing.mode & 0o777) | (executable ? 0o111 : 0);
   const tmp = join(dir, `.cn-scaffold-tmp-${process.pid}-${counter++}`);
   try {
-    writeFileSync(tmp, content, { mode });
+    // openSync + writeSync(string) rather than writeFileSync: Node 20's writeFileSync copies every
+    // string into a new Buffer first (garbage worth the whole tree on every run).
+    const fd = openSync(tmp, 'w', mode);
+    try {
+      const bytes = writeSync(fd, content);
+      if (bytes !== Buffer.byteLength(content)) throw new Error(`short write to ${tmp}`);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, full);
   } catch (err) {
     rmSync(tmp, { force: true });
@@ -177,7 +189,7 @@ export async function apply(root: string, cs: ChangeSet): Promise<Applied> {
 
   await checkWritable(root);
   // Resolve and check every path first: a bad one aborts before anything is written.
-  const blocker = blockerFor(root);
+  const blocker: Blocker = isFresh(root) ? () => undefined : blockerFor(root);
   const planned = touched.map((c) => {
       const full = insideRoot(root, c.path);
       const why = blocker(c.path);

@@ -2,10 +2,10 @@
 // validates it (also written into every generated repository as .cn-scaffold/schema.json).
 import { writeFile } from 'node:fs/promises';
 import { catalog } from '../catalog/registry.js';
-import { answersJsonSchema } from '../config/answers-file.js';
+import { answersSchemaText } from '../config/answers-file.js';
 
 export async function schema(opts: { out?: string }): Promise<number> {
-  const text = JSON.stringify(answersJsonSchema(catalog), null, 2) + '\n';
+  const text = answersSchemaText(catalog);
   if (opts.out) await writeFile(opts.out, text);
   else process.stdout.write(text);
   return 0;

@@ -4,7 +4,13 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/define.js';
+import { catalog as shippedCatalog } from '../catalog/registry.js';
 import { buildProjectSchema, type Config } from './schema.js';
+
+// The JSON Schema of the shipped catalog, computed once at build time (scripts/build.mjs): the catalog
+// is static, and converting the zod schema on every run cost ~3 ms of each `init`. Undefined when the
+// sources run unbundled (tests), which compute it.
+declare const __CN_ANSWERS_SCHEMA__: string | undefined;
 
 export const ANSWERS_FILE = 'cn-scaffold.yaml';
 export const SCHEMA_FILE = '.cn-scaffold/schema.json';
@@ -36,6 +42,12 @@ export function serializeAnswers(config: Config, catalog: Catalog): string {
     '# `cn-scaffold regenerate`: generated files follow, and your own edits to them are kept.\n' +
     stringify(out, { lineWidth: 0 })
   );
+}
+
+/** The answers JSON Schema as written to .cn-scaffold/schema.json and printed by `cn-scaffold schema`. */
+export function answersSchemaText(catalog: Catalog): string {
+  if (catalog === shippedCatalog && typeof __CN_ANSWERS_SCHEMA__ === 'string') return __CN_ANSWERS_SCHEMA__;
+  return JSON.stringify(answersJsonSchema(catalog), null, 2) + '\n';
 }
 
 export function answersJsonSchema(catalog: Catalog): Record<string, unknown> {

@@ -3,14 +3,14 @@
 import type { Catalog, FileSpec } from '../catalog/define.js';
 import type { MergedContributions } from '../catalog/contributions.js';
 import type { Resolved } from '../config/resolve.js';
-import { ANSWERS_FILE, SCHEMA_FILE, answersJsonSchema, serializeAnswers } from '../config/answers-file.js';
+import { ANSWERS_FILE, SCHEMA_FILE, answersSchemaText, serializeAnswers } from '../config/answers-file.js';
 import { mermaidDiagram } from './diagram.js';
 
 export function baseFiles(r: Resolved, catalog: Catalog, contrib: MergedContributions): FileSpec[] {
   const validate = contrib.validate;
   return [
     { to: ANSWERS_FILE, content: serializeAnswers(r.config, catalog) },
-    { to: SCHEMA_FILE, content: JSON.stringify(answersJsonSchema(catalog), null, 2) + '\n' },
+    { to: SCHEMA_FILE, content: answersSchemaText(catalog) },
     { to: 'README.md', template: 'base/README.md.hbs', data: { diagram: mermaidDiagram(r.project, r.services, contrib) } },
     { to: 'Makefile', template: 'base/Makefile.hbs', data: { validate } },
     { to: '.gitignore', template: 'base/gitignore.hbs' },

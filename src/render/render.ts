@@ -25,11 +25,14 @@ const templateKind = (path: string) => templates[path]!.kind;
 export function templateExists(path: string): boolean {
   return path in templates;
 }
+const sortedTemplates = Object.keys(templates).sort();
+const underCache = new Map<string, string[]>();
+/** Templates below a folder, sorted (cached: the skeleton and chart folders are listed once per service). */
 export function templatesUnder(dir: string): string[] {
   const prefix = dir.endsWith('/') ? dir : dir + '/';
-  return Object.keys(templates)
-    .filter((p) => p.startsWith(prefix))
-    .sort();
+  let list = underCache.get(prefix);
+  if (!list) underCache.set(prefix, (list = sortedTemplates.filter((p) => p.startsWith(prefix))));
+  return [...list];
 }
 
 export class TemplateError extends Error {}
@@ -56,9 +59,15 @@ function isGoTemplated(path: string): boolean {
   return /(^|\/)deploy\/charts\/[^/]+\/templates\//.test(path);
 }
 
+// Contents already parsed back in this process, per format: many files are byte-identical across
+// services (a chart's values.schema.json, its CI values), and the same bytes parse the same way.
+const parsedBack = { yaml: new Set<string>(), json: new Set<string>() };
+
 export function checkParses(path: string, content: string, source: string): void {
   if (isGoTemplated(path)) return;
-  if (/\.ya?ml$/.test(path)) {
+  const format = /\.ya?ml$/.test(path) ? 'yaml' : /\.json$/.test(path) ? 'json' : undefined;
+  if (!format || parsedBack[format].has(content)) return;
+  if (format === 'yaml') {
     // js-yaml for the parse-back check: several times faster than `yaml` on cold start, strict about
     // duplicate keys, and this check runs on every generated YAML file.
     try {
@@ -68,13 +77,14 @@ export function checkParses(path: string, content: string, source: string): void
     } catch (err) {
       throw new TemplateError(`templates/${source} rendered invalid YAML for ${path}: ${(err as Error).message.split('\n')[0]}`);
     }
-  } else if (/\.json$/.test(path)) {
+  } else {
     try {
       JSON.parse(content);
     } catch (err) {
       throw new TemplateError(`templates/${source} rendered invalid JSON for ${path}: ${(err as Error).message}`);
     }
   }
+  parsedBack[format].add(content);
 }
 
 export function render(planned: PlannedFile[], rootContext: object): Tree {

@@ -15,11 +15,16 @@ export function safeRelative(path: string): string {
   return norm;
 }
 
+// The last root resolved: a run joins hundreds of paths onto the same one.
+let lastRoot = { root: '', resolved: '' };
+
 /** Joins a safe relative path onto root and re-checks containment after resolution. */
 export function insideRoot(root: string, rel: string): string {
   const safe = safeRelative(rel);
-  const full = resolve(root, safe);
-  const back = relative(resolve(root), full);
+  if (lastRoot.root !== root) lastRoot = { root, resolved: resolve(root) };
+  const base = lastRoot.resolved;
+  const full = join(base, safe);
+  const back = relative(base, full);
   if (back.startsWith('..') || isAbsolute(back)) throw new Error(`path escapes the repository: ${rel}`);
-  return join(resolve(root), safe);
+  return full;
 }
