@@ -48,5 +48,26 @@ export async function main(): Promise<void> {
     process.exitCode = pending ? await pending : 0;
   } catch (err) {
     process.exitCode = fail(err);
+  } finally {
+    await exitOnceFlushed();
   }
+}
+
+/**
+ * Every command has finished its work here (writes to the target are synchronous; git is awaited). Exit
+ * now instead of letting Node dispose of the heap on the way out, which costs ~5 ms of every run
+ * (npm run bench), but only once stdout and stderr are flushed: on POSIX a write to a pipe can still
+ * be queued.
+ */
+async function exitOnceFlushed(): Promise<void> {
+  const flushed = (s: NodeJS.WriteStream) =>
+    s.writableLength === 0 || s.destroyed
+      ? undefined
+      : new Promise<void>((done) => {
+          s.once('drain', done);
+          s.once('error', done);
+          s.once('close', done);
+        });
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit();
 }
