@@ -1,9 +1,12 @@
 // .cn-scaffold/manifest.json: what cn-scaffold generated last time. For each file: the owning block,
 // the sha256 and the full content (the merge base for the next regenerate — stored, never
-// re-rendered, so upgrades of cn-scaffold cannot change it). It is untrusted input (hand edits, bad
-// merges, a hostile clone): every entry is validated on its own, an entry whose path is not a
-// normalized repository-relative path is dropped with a warning (so it can never lead a write or a
-// delete outside the repository), and a base whose hash does not match is ignored by reconcile.
+// re-rendered, so upgrades of cn-scaffold cannot change it). Format 2 stores each distinct content once,
+// in `bases` under its sha256 (a repository's services share most of their chart and skeleton files,
+// so this halves the manifest); an entry may still carry its base inline, as every entry of format 1
+// did, and format 1 manifests are read as they are. It is untrusted input (hand edits, bad merges, a
+// hostile clone): every entry is validated on its own, an entry whose path is not a normalized
+// repository-relative path is dropped with a warning (so it can never lead a write or a delete outside
+// the repository), and a base whose hash does not match is ignored by reconcile.
 import * as crypto from 'node:crypto';
 import { z } from 'zod';
 import { safeRelative } from '../util/paths.js';
@@ -16,20 +19,32 @@ export const MANIFEST_FILE = '.cn-scaffold/manifest.json';
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 export const sha256 = (s: string): string => (oneShot ? oneShot('sha256', s, 'hex') : crypto.createHash('sha256').update(s, 'utf8').digest('hex'));
 
-const EntrySchema = z.object({
+const StoredEntrySchema = z.object({
   block: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  base: z.string(),
+  /** Inline merge base; when absent it is `bases[sha256]`. */
+  base: z.string().optional(),
   executable: z.boolean().optional(),
 });
 const HeaderSchema = z.object({
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   tool: z.object({ name: z.string(), version: z.string() }),
   files: z.record(z.string(), z.unknown()),
+  bases: z.record(z.string(), z.unknown()).optional(),
 });
-export const ManifestSchema = HeaderSchema.extend({ files: z.record(z.string(), EntrySchema) });
-export type Manifest = z.infer<typeof ManifestSchema>;
-export type ManifestEntry = z.infer<typeof EntrySchema>;
+/** An entry in memory: its merge base always resolved. */
+export interface ManifestEntry {
+  block: string;
+  sha256: string;
+  base: string;
+  executable?: boolean;
+}
+export interface Manifest {
+  /** The format it was read in (written: always 2). */
+  version: number;
+  tool: { name: string; version: string };
+  files: Record<string, ManifestEntry>;
+}
 
 export interface ParsedManifest {
   manifest: Manifest;
@@ -67,14 +82,21 @@ export function parseManifest(text: string): ParsedManifest {
       drop(path, `path is not normalized (${normalized})`);
       continue;
     }
-    const entry = EntrySchema.safeParse(raw);
+    const entry = StoredEntrySchema.safeParse(raw);
     if (!entry.success) {
       drop(path, `malformed entry (${entry.error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; ')})`);
       continue;
     }
-    files[path] = entry.data;
+    const { base: inline, ...rest } = entry.data;
+    const stored = header.data.bases?.[entry.data.sha256];
+    const base = inline ?? (typeof stored === 'string' ? stored : undefined);
+    if (base === undefined) {
+      drop(path, 'no merge base stored for it');
+      continue;
+    }
+    files[path] = { ...rest, base };
   }
-  return { manifest: { version: 1, tool: header.data.tool, files }, problems };
+  return { manifest: { version: 2, tool: header.data.tool, files }, problems };
 }
 
 /** The merge base of an entry, or undefined when its hash does not match (tampered or corrupted). */
@@ -83,6 +105,16 @@ export function trustedBase(e: ManifestEntry | undefined): string | undefined {
 }
 
 export function serializeManifest(m: Manifest): string {
-  const files = Object.fromEntries(Object.entries(m.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return JSON.stringify({ version: m.version, tool: m.tool, files }, null, 1) + '\n';
+  const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
+  const files: Record<string, Omit<ManifestEntry, 'base'> & { base?: string }> = {};
+  const bases = new Map<string, string>();
+  for (const [path, { base, ...rest }] of Object.entries(m.files).sort(byKey)) {
+    // Each distinct base once, under its recorded hash (not re-hashed here; reconcile and readers
+    // verify it). A different base under a hash already taken (a forged entry kept as it was) stays
+    // inline, where it is checked against its own hash as before.
+    const taken = bases.get(rest.sha256);
+    if (taken === undefined) bases.set(rest.sha256, base);
+    files[path] = taken === undefined || taken === base ? rest : { ...rest, base };
+  }
+  return JSON.stringify({ version: 2, tool: m.tool, files, bases: Object.fromEntries([...bases].sort(byKey)) }, null, 1) + '\n';
 }

@@ -161,7 +161,7 @@ export function reconcile(tree: Tree, disk: ReadonlyMap<string, string | undefin
   }
 
   changes.sort(byPath);
-  return { changes, manifest: { version: 1, tool: { name: 'cn-scaffold', version: opts.toolVersion }, files } };
+  return { changes, manifest: { version: 2, tool: { name: 'cn-scaffold', version: opts.toolVersion }, files } };
 }
 
 function conflictReason(n: number, label: string): string {
