@@ -20,8 +20,9 @@ const asJson = args.includes('--json');
 const base = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/cn-bench-') : mkdtempSync(join(tmpdir(), 'cn-bench-'));
 const onTmpfs = base.startsWith('/dev/shm');
 
-// Records the child's peak RSS without a wrapper process: a preloaded module prints it at exit.
-const rssHook = join(base, 'rss-hook.mjs');
+// Records the child's peak RSS without a wrapper process: a preloaded module prints it at exit. The
+// preload has a cost of its own, so memory is measured in separate, untimed runs.
+const rssHook = join(base, 'rss-hook.cjs');
 writeFileSync(rssHook, "process.on('exit', () => process.stderr.write(`\\n__RSS_KB__ ${process.resourceUsage().maxRSS}\\n`));\n");
 
 const LANGS = ['node', 'go', 'python', 'java'];
@@ -34,7 +35,7 @@ function answers(n) {
 
 let seq = 0;
 function time(argv, { rss = false } = {}) {
-  const nodeArgs = rss ? ['--import', rssHook, ...argv] : argv;
+  const nodeArgs = rss ? ['--require', rssHook, ...argv] : argv;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, nodeArgs, { encoding: 'utf8', env: { ...process.env, CI: '1' } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -67,13 +68,10 @@ for (const c of cases) {
   const n = c.id === 'svc100' ? Math.max(5, Math.ceil(rounds / 3)) : rounds;
   for (let i = 0; i < n; i++) {
     const runBase = () => baseline.push(time(['-e', '0']).ms);
-    const runCand = () => {
-      const r = time(c.argv(), { rss: c.rss });
-      cand.push(r.ms);
-      if (r.rssMiB) rss.push(r.rssMiB);
-    };
+    const runCand = () => cand.push(time(c.argv()).ms);
     if (i % 2) { runBase(); runCand(); } else { runCand(); runBase(); }
   }
+  if (c.rss) for (let i = 0; i < 3; i++) rss.push(time(c.argv(), { rss: true }).rssMiB);
   const b = median(baseline);
   const m = median(cand);
   const ratio = m / b;
