@@ -116,5 +116,12 @@ export function serializeManifest(m: Manifest): string {
     if (taken === undefined) bases.set(rest.sha256, base);
     files[path] = taken === undefined || taken === base ? rest : { ...rest, base };
   }
-  return JSON.stringify({ version: 2, tool: m.tool, files, bases: Object.fromEntries([...bases].sort(byKey)) }, null, 1) + '\n';
+  // One line per file and per base (diffs stay readable), each written by JSON.stringify without an
+  // indent argument: V8's fast serializer, several times quicker than pretty-printing the whole object.
+  const lines = (entries: [string, unknown][]) => entries.map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
+  return (
+    `{\n "version": 2,\n "tool": ${JSON.stringify(m.tool)},\n` +
+    ` "files": {\n${lines(Object.entries(files))}\n },\n` +
+    ` "bases": {\n${lines([...bases].sort(byKey))}\n }\n}\n`
+  );
 }

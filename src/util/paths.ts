@@ -2,8 +2,13 @@
 // template, or a tampered manifest — can make cn-scaffold write or delete outside the target directory.
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 
+// A path of plain segments (letters, digits, `_@+.-`; never empty, `.` or `..`) is already normalized and
+// cannot leave the root: every generated path is one, so the checks below run only for the odd one out.
+const PLAIN = /^(?:(?!\.\.?\/)[\w@+.-]+\/)*(?!\.\.?$)[\w@+.-]+$/;
+
 /** Validates a repository-relative POSIX path and returns it normalized; throws on `..`, absolute, empty. */
 export function safeRelative(path: string): string {
+  if (typeof path === 'string' && PLAIN.test(path)) return path;
   if (typeof path !== 'string' || path.length === 0) throw new Error(`empty path`);
   if (path.includes('\0')) throw new Error(`path contains NUL: ${JSON.stringify(path)}`);
   if (path.includes('\\')) throw new Error(`path contains a backslash: ${path}`);
@@ -20,9 +25,10 @@ let lastRoot = { root: '', resolved: '' };
 
 /** Joins a safe relative path onto root and re-checks containment after resolution. */
 export function insideRoot(root: string, rel: string): string {
-  const safe = safeRelative(rel);
   if (lastRoot.root !== root) lastRoot = { root, resolved: resolve(root) };
   const base = lastRoot.resolved;
+  if (sep === '/' && typeof rel === 'string' && PLAIN.test(rel)) return base === '/' ? `/${rel}` : `${base}/${rel}`;
+  const safe = safeRelative(rel);
   const full = join(base, safe);
   const back = relative(base, full);
   if (back.startsWith('..') || isAbsolute(back)) throw new Error(`path escapes the repository: ${rel}`);
