@@ -62,6 +62,22 @@ const lazyChildProcessForCommander = {
   },
 };
 
+// zod re-exports ~45 locales as z.locales; cn-scaffold uses none but English (which zod applies itself).
+// Each locale is a module the bundle would initialise on every start: only `en` is kept.
+const englishOnlyZodLocales = {
+  name: 'english-only-zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '../locales/en-only.js'), namespace: 'cn-zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'cn-zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(join(dirname(args.path), 'en.js'))};`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 await build({
   ...common,
   define: { ...common.define, __CN_ANSWERS_SCHEMA__: JSON.stringify(answersSchema) },
@@ -69,7 +85,7 @@ await build({
   outdir,
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
-  plugins: [esbuildTemplatesPlugin(join(root, 'templates')), lazyChildProcessForCommander],
+  plugins: [esbuildTemplatesPlugin(join(root, 'templates')), lazyChildProcessForCommander, englishOnlyZodLocales],
 });
 await build({
   ...common,

@@ -3,7 +3,7 @@
 // so a flag is declared once.
 import type { Catalog } from '../catalog/define.js';
 import { applySet, emptyAnswers, overlay, parseServiceSpec, readAnswersText, setAt, type RawAnswers } from '../config/sources.js';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { UserError } from '../util/errors.js';
 
 export interface AnswerFlag {
@@ -54,7 +54,7 @@ export async function collectAnswers(opts: AnswerOptions, catalog: Catalog, base
   if (opts.answers) {
     let text: string;
     try {
-      text = await readFile(opts.answers, 'utf8');
+      text = readFileSync(opts.answers, 'utf8');
     } catch (err) {
       throw new UserError(`Cannot read the answers file ${opts.answers}`, [{ origin: `--answers ${opts.answers}`, message: (err as NodeJS.ErrnoException).code ?? String(err), fix: 'check the path' }]);
     }

@@ -1,7 +1,7 @@
 // `cn-scaffold init [DIR]`: answers → a new repository. Interactive on a TTY, otherwise driven by
 // flags, --set, --answers and --yes; nothing is written before the whole tree rendered and validated.
 import { basename, resolve } from 'node:path';
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { catalog } from '../catalog/registry.js';
 import { UserError, type Problem } from '../util/errors.js';
 import { collectAnswers, type AnswerOptions } from './flags.js';
@@ -24,7 +24,7 @@ export interface InitOptions extends AnswerOptions, CommonOptions {
 
 async function isEmptyDir(dir: string): Promise<boolean> {
   try {
-    return (await readdir(dir)).length === 0;
+    return readdirSync(dir).length === 0;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
     if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UserError(`${dir} is a file, not a directory`, [{ message: 'the target must be a directory', fix: 'choose another target' }]);
