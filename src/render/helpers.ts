@@ -22,6 +22,7 @@ export function toYamlBlock(v: unknown, indent = 0): string {
   // js-yaml: several times faster than \`yaml\` here (CI files are built as objects and dumped), and in
   // its default compat mode it quotes yes/no/on/off, which Helm and Kubernetes (go-yaml) read as booleans.
   const text = dumpYaml(v, { lineWidth: -1, noRefs: true, skipInvalid: true }).trimEnd();
+  if (indent === 0) return text; // whole documents (CI files): no copy line by line
   const pad = ' '.repeat(indent);
   return text
     .split('\n')
