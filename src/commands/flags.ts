@@ -18,7 +18,16 @@ export interface AnswerFlag {
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
+// Computed once per catalog: init, regenerate and set each register them, and collectAnswers reads them.
+const flagsOf = new WeakMap<Catalog, AnswerFlag[]>();
+
 export function answerFlags(catalog: Catalog): AnswerFlag[] {
+  let flags = flagsOf.get(catalog);
+  if (!flags) flagsOf.set(catalog, (flags = computeAnswerFlags(catalog)));
+  return flags;
+}
+
+function computeAnswerFlags(catalog: Catalog): AnswerFlag[] {
   const flags: AnswerFlag[] = [
     { flag: 'name', attr: 'name', key: 'project.name', description: 'project name (a DNS label)' },
     { flag: 'namespace', attr: 'namespace', key: 'project.namespace', description: 'Kubernetes namespace (default: the project name)' },
