@@ -18,6 +18,23 @@ export interface Rendered {
   tree: Tree;
 }
 
+/**
+ * Answers with more services than this are generated with V8's young generation held at the size it has
+ * when they are read. The whole tree stays in memory until the last file is written (nothing is written
+ * before everything rendered and parsed back), and left alone V8 grows the young generation to 32 MB
+ * around it: for 100 services (~3,400 files) that is ~105 MiB of peak RSS instead of ~80, for ~2% more
+ * time. Smaller repositories keep V8's default, the faster one. Measured by `npm run bench`.
+ */
+export const LARGE_REPOSITORY_SERVICES = 30;
+
+/** Sizes the heap for the repository these answers describe; call it as soon as they are collected. */
+export function sizeHeapFor(raw: RawAnswers): void {
+  const services = (raw.data as { services?: unknown }).services;
+  if (!Array.isArray(services) || services.length <= LARGE_REPOSITORY_SERVICES) return;
+  // After the bundle is loaded (dist/cli.js): V8 checks its code cache against the flags in force.
+  process.getBuiltinModule('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+}
+
 /** 1. validate the answers, 2. plan the files, 3. render them in memory. */
 export function renderProject(raw: RawAnswers, catalog: Catalog): Rendered {
   const resolved = resolveConfig(raw, catalog);

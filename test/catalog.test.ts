@@ -78,4 +78,13 @@ describe('catalog', () => {
     const bad = walk(TEMPLATES).filter((f) => /\/chart\/templates\/.*\.hbs$/.test(f));
     expect(bad).toEqual([]);
   });
+
+  // One non-ASCII character makes V8 store the whole rendered file as UTF-16: twice the memory of the
+  // tree held before writing, and slower parse-back and hashing. Write `section`, `-`, `<=` instead.
+  test('templates are ASCII', () => {
+    const bad = walk(TEMPLATES)
+      .filter((f) => /[^\x00-\x7F]/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(ROOT, f));
+    expect(bad).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, ope
 import { dirname, join } from 'node:path';
 import { insideRoot } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
-import { MANIFEST_FILE, serializeManifest } from '../reconcile/manifest.js';
+import { MANIFEST_FILE, manifestChunks, manifestEquals } from '../reconcile/manifest.js';
 import { WRITES, type ChangeSet } from '../reconcile/reconcile.js';
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
@@ -121,7 +121,8 @@ export async function checkWritable(root: string): Promise<void> {
 }
 
 let counter = 0;
-function atomicWrite(full: string, content: string, executable: boolean, made: Set<string>, isNew = false): void {
+/** Writes `content` (a string, or chunks written one after the other) to `full` through a temporary sibling. */
+function atomicWrite(full: string, content: string | Iterable<string>, executable: boolean, made: Set<string>, isNew = false): void {
   const dir = dirname(full);
   if (!made.has(dir)) {
     mkdirSync(dir, { recursive: true });
@@ -137,8 +138,10 @@ function atomicWrite(full: string, content: string, executable: boolean, made: S
     // string into a new Buffer first (garbage worth the whole tree on every run).
     const fd = openSync(tmp, 'w', mode);
     try {
-      const bytes = writeSync(fd, content);
-      if (bytes !== Buffer.byteLength(content)) throw new Error(`short write to ${tmp}`);
+      for (const chunk of typeof content === 'string' ? [content] : content) {
+        const bytes = writeSync(fd, chunk);
+        if (bytes !== Buffer.byteLength(chunk)) throw new Error(`short write to ${tmp}`);
+      }
     } finally {
       closeSync(fd);
     }
@@ -171,21 +174,20 @@ export interface Applied {
   manifestWritten: boolean;
 }
 
-/** The serialized manifest, or undefined when the one on disk already has exactly these bytes. */
-export async function manifestUpdate(root: string, cs: ChangeSet): Promise<string | undefined> {
-  const next = serializeManifest(cs.manifest);
+/** False when the manifest on disk already has exactly the bytes this change set would write. */
+export async function manifestChanged(root: string, cs: ChangeSet): Promise<boolean> {
   try {
-    if (readFileSync(insideRoot(root, MANIFEST_FILE), 'utf8') === next) return undefined;
+    return !manifestEquals(cs.manifest, readFileSync(insideRoot(root, MANIFEST_FILE), 'utf8'));
   } catch (err) {
     if (code(err) !== 'ENOENT' && code(err) !== 'ENOTDIR') throw err;
   }
-  return next;
+  return true;
 }
 
 export async function apply(root: string, cs: ChangeSet): Promise<Applied> {
   const touched = cs.changes.filter((c) => WRITES.has(c.kind) || c.kind === 'delete');
-  const manifest = await manifestUpdate(root, cs);
-  if (touched.length === 0 && manifest === undefined) return { written: 0, deleted: 0, manifestWritten: false };
+  const manifest = await manifestChanged(root, cs);
+  if (touched.length === 0 && !manifest) return { written: 0, deleted: 0, manifestWritten: false };
 
   await checkWritable(root);
   // Resolve and check every path first: a bad one aborts before anything is written.
@@ -214,6 +216,7 @@ export async function apply(root: string, cs: ChangeSet): Promise<Applied> {
     pruneEmptyDirs(root, c.path);
     deleted++;
   }
-  if (manifest !== undefined) atomicWrite(insideRoot(root, MANIFEST_FILE), manifest, false, made);
-  return { written, deleted, manifestWritten: manifest !== undefined };
+  // The manifest last, serialized while it is written (see manifestChunks).
+  if (manifest) atomicWrite(insideRoot(root, MANIFEST_FILE), manifestChunks(cs.manifest), false, made);
+  return { written, deleted, manifestWritten: manifest };
 }

@@ -9,7 +9,7 @@ import { missingAnswers } from '../config/resolve.js';
 import { pick } from '../config/rules.js';
 import { setAt } from '../config/sources.js';
 import { sanitizeName } from '../prompts/walk.js';
-import { changesFor, readManifest, renderProject } from '../generate.js';
+import { changesFor, readManifest, renderProject, sizeHeapFor } from '../generate.js';
 import { apply } from '../apply/apply.js';
 import { changesJson, formatChanges, formatProblemList } from '../util/report.js';
 import { isInteractive, type CommonOptions } from './common.js';
@@ -38,6 +38,7 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
 
   // 1. Collect answers from every non-interactive source.
   let raw = await collectAnswers(opts, catalog);
+  sizeHeapFor(raw);
 
   // 2. Refuse targets we must not write into, before asking anything.
   if (await readManifest(root)) {

@@ -13,8 +13,8 @@ import { emptyAnswers, originOf, readAnswersText, type RawAnswers } from '../con
 import { migrateAnswers } from '../config/migrate.js';
 import { resolveConfig } from '../config/resolve.js';
 import { ANSWERS_FILE, serializeAnswers } from '../config/answers-file.js';
-import { changesFor, loadManifest, renderProject } from '../generate.js';
-import { apply, manifestUpdate } from '../apply/apply.js';
+import { changesFor, loadManifest, renderProject, sizeHeapFor } from '../generate.js';
+import { apply, manifestChanged } from '../apply/apply.js';
 import { MODIFIES, WRITES, summarize, type Change, type ChangeKind, type ChangeSet, type Merger } from '../reconcile/reconcile.js';
 import { MANIFEST_FILE } from '../reconcile/manifest.js';
 import { hasConflictMarkers } from '../reconcile/merge.js';
@@ -77,6 +77,7 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
 
   // 2. Overlay flags / --set / --answers, validate, plan and render in memory (throws before any write).
   const raw = await collectAnswers(opts, catalog, fileRaw);
+  sizeHeapFor(raw);
   const { resolved, tree } = renderProject(raw, catalog);
   warnings.push(...resolved.warnings);
   const notes: Problem[] = resolved.infos;
@@ -102,7 +103,7 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
     },
   };
   const changes = await changesFor(root, tree, manifest, { force: opts.force, restore, mergers: new Map([[ANSWERS_FILE, answersMerger]]) });
-  const manifestText = await manifestUpdate(root, changes);
+  const manifestDiffers = await manifestChanged(root, changes);
   const modified = changes.changes.filter((c) => MODIFIES.has(c.kind));
   // Generated files that will still hold conflict markers after this run (new ones and unresolved old ones).
   const unresolved = changes.changes
@@ -123,7 +124,7 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
     changes,
     modified,
     unresolved,
-    manifestChanged: manifestText !== undefined,
+    manifestChanged: manifestDiffers,
     warnings,
     notes,
     migrations,
@@ -132,7 +133,7 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
     generated: new Set(tree.keys()),
   };
   if (opts.check) {
-    const drift = modified.length > 0 || manifestText !== undefined || unresolved.length > 0;
+    const drift = modified.length > 0 || manifestDiffers || unresolved.length > 0;
     output(report, opts, { mode: 'check', drift });
     return drift ? ExitCode.drift : ExitCode.ok;
   }

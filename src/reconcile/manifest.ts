@@ -104,9 +104,14 @@ export function trustedBase(e: ManifestEntry | undefined): string | undefined {
   return e && sha256(e.base) === e.sha256 ? e.base : undefined;
 }
 
-export function serializeManifest(m: Manifest): string {
+/**
+ * The manifest's bytes as a sequence of chunks of about 64 KB, produced as they are consumed: with every
+ * merge base inside, a 100-service manifest is ~8 MB, and written chunk by chunk (apply.ts) it never
+ * exists as one string, nor as an array of its lines.
+ */
+export function* manifestChunks(m: Manifest): Generator<string> {
   const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
-  const files: Record<string, Omit<ManifestEntry, 'base'> & { base?: string }> = {};
+  const files: [string, Omit<ManifestEntry, 'base'> & { base?: string }][] = [];
   const bases = new Map<string, string>();
   for (const [path, { base, ...rest }] of Object.entries(m.files).sort(byKey)) {
     // Each distinct base once, under its recorded hash (not re-hashed here; reconcile and readers
@@ -114,14 +119,41 @@ export function serializeManifest(m: Manifest): string {
     // inline, where it is checked against its own hash as before.
     const taken = bases.get(rest.sha256);
     if (taken === undefined) bases.set(rest.sha256, base);
-    files[path] = taken === undefined || taken === base ? rest : { ...rest, base };
+    files.push([path, taken === undefined || taken === base ? rest : { ...rest, base }]);
   }
   // One line per file and per base (diffs stay readable), each written by JSON.stringify without an
   // indent argument: V8's fast serializer, several times quicker than pretty-printing the whole object.
-  const lines = (entries: [string, unknown][]) => entries.map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
-  return (
-    `{\n "version": 2,\n "tool": ${JSON.stringify(m.tool)},\n` +
-    ` "files": {\n${lines(Object.entries(files))}\n },\n` +
-    ` "bases": {\n${lines([...bases].sort(byKey))}\n }\n}\n`
-  );
+  let buf = `{\n "version": 2,\n "tool": ${JSON.stringify(m.tool)},\n "files": {\n`;
+  function* lines(entries: Iterable<[string, unknown]>): Generator<string> {
+    let first = true;
+    for (const [k, v] of entries) {
+      buf += `${first ? '' : ',\n'}  ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
+      first = false;
+      if (buf.length >= 65536) {
+        yield buf;
+        buf = '';
+      }
+    }
+  }
+  yield* lines(files);
+  buf += '\n },\n "bases": {\n';
+  yield* lines([...bases].sort(byKey));
+  yield buf + '\n }\n}\n';
+}
+
+/** The whole manifest as one string (tests, and callers that need it in memory anyway). */
+export function serializeManifest(m: Manifest): string {
+  let text = '';
+  for (const chunk of manifestChunks(m)) text += chunk;
+  return text;
+}
+
+/** True when `text` holds exactly the bytes manifestChunks(m) would write, compared chunk by chunk. */
+export function manifestEquals(m: Manifest, text: string): boolean {
+  let at = 0;
+  for (const chunk of manifestChunks(m)) {
+    if (!text.startsWith(chunk, at)) return false;
+    at += chunk.length;
+  }
+  return at === text.length;
 }

@@ -1,7 +1,7 @@
 // The manifest format: each distinct merge base stored once, format 1 still read, and a forged base
 // never hidden behind another entry's hash.
 import { describe, expect, test } from 'vitest';
-import { parseManifest, serializeManifest, sha256, trustedBase, type Manifest } from '../../src/reconcile/manifest.js';
+import { manifestChunks, manifestEquals, parseManifest, serializeManifest, sha256, trustedBase, type Manifest } from '../../src/reconcile/manifest.js';
 
 const tool = { name: 'cn-scaffold', version: '0.1.0' };
 const entry = (base: string, block = 'base') => ({ block, sha256: sha256(base), base });
@@ -45,5 +45,21 @@ describe('manifest', () => {
     const { manifest, problems } = parseManifest(text);
     expect(manifest.files).toEqual({});
     expect(problems.map((p) => `${p.key}: ${p.message}`)).toEqual(['a.txt: no merge base stored for it; entry ignored']);
+  });
+
+  test('a large manifest is produced in bounded chunks that add up to the same bytes, and compared chunk by chunk', () => {
+    const files: Manifest['files'] = {};
+    for (let i = 0; i < 300; i++) files[`services/s${i}/main.go`] = entry(`package main // ${i}\n`.repeat(40));
+    const m: Manifest = { version: 2, tool, files };
+    const chunks = [...manifestChunks(m)];
+    const text = serializeManifest(m);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(65536 + 2000);
+    expect(chunks.join('')).toBe(text);
+    expect(parseManifest(text).manifest.files).toEqual(files);
+    expect(manifestEquals(m, text)).toBe(true);
+    expect(manifestEquals(m, text + '\n')).toBe(false);
+    expect(manifestEquals(m, text.slice(0, -1))).toBe(false);
+    expect(manifestEquals(m, text.replace('// 299', '// 2999'))).toBe(false);
   });
 });

@@ -55,7 +55,7 @@ app.kubernetes.io/component: {{ . | trunc 63 | trimSuffix "-" | quote }}
 
 {{/*
 Selector labels: only name and instance. A selector is immutable, so it must never contain
-a label that changes between releases such as the version (domain.md §5.1, CR-48).
+a label that changes between releases such as the version (domain.md section 5.1, CR-48).
 */}}
 {{- define "app.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "app.name" . }}
