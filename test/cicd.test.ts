@@ -46,6 +46,9 @@ const combos = (provider: string) =>
     })),
   );
 
+/** The language of each service in SERVICES. */
+const LANGUAGE: Record<string, string> = { api: 'node', billing: 'go', worker: 'python', ledger: 'java' };
+
 type Workflow = { permissions?: unknown; jobs: Record<string, { permissions?: Record<string, string>; steps?: { uses?: string; run?: string }[] }> };
 
 describe('GitHub Actions workflows are hardened in every combination', () => {
@@ -54,12 +57,30 @@ describe('GitHub Actions workflows are hardened in every combination', () => {
     [...t.tree.keys()].filter((p) => /^\.github\/workflows\/.+\.ya?ml$/.test(p)).map((p) => ({ combo: t.name, path: p, content: text(t.tree, p) })),
   );
 
-  test('one workflow per service plus the validation workflow', () => {
+  test('a workflow per service calling the reusable pipeline of its language, plus the validation workflow', () => {
     for (const t of trees) {
-      for (const s of ['api', 'billing', 'worker', 'ledger']) expect(t.tree.has(`.github/workflows/${s}.yml`), t.name).toBe(true);
+      for (const [s, lang] of Object.entries(LANGUAGE)) {
+        const caller = parse(text(t.tree, `.github/workflows/${s}.yml`)) as { on: any; jobs: Record<string, any> };
+        expect(Object.keys(caller.jobs), t.name).toEqual(['pipeline']);
+        expect(caller.jobs.pipeline.uses).toBe(`./.github/workflows/_service-${lang}.yml`);
+        expect(caller.jobs.pipeline.with).toMatchObject({ service: s, image: `harbor.example.com/shop/${s}` });
+        // A change to the shared pipeline runs every service that uses it.
+        expect(caller.on.push.paths).toEqual([`services/${s}/**`, `deploy/charts/${s}/**`, `.github/workflows/${s}.yml`, `.github/workflows/_service-${lang}.yml`]);
+      }
       expect(t.tree.has('.github/workflows/validate.yml')).toBe(true);
     }
-    expect(workflows.length).toBe(trees.length * 5);
+    expect(workflows.length).toBe(trees.length * 9);
+  });
+
+  // GitHub refuses to run a called job that asks for more than the calling job grants.
+  test.each(trees.map((t) => [t.name, t] as const))('%s: each caller grants exactly what the called jobs need', (_n, t) => {
+    for (const [s, lang] of Object.entries(LANGUAGE)) {
+      const granted = (parse(text(t.tree, `.github/workflows/${s}.yml`)) as Workflow & { jobs: Record<string, any> }).jobs.pipeline.permissions as Record<string, string>;
+      const called = parse(text(t.tree, `.github/workflows/_service-${lang}.yml`)) as Workflow;
+      const needed: Record<string, string> = {};
+      for (const job of Object.values(called.jobs)) Object.assign(needed, job.permissions);
+      expect(granted, s).toEqual(needed);
+    }
   });
 
   test.each(workflows.map((w) => [`${w.combo} ${w.path}`, w] as const))('%s', (_n, w) => {
@@ -68,32 +89,35 @@ describe('GitHub Actions workflows are hardened in every combination', () => {
     expect(wf.permissions).toEqual({});
     for (const [id, job] of Object.entries(wf.jobs)) {
       expect(job.permissions, `job ${id} declares permissions`).toBeTypeOf('object');
-      // OIDC tokens only where signing happens (CR-28).
-      if (job.permissions?.['id-token'] !== undefined) expect(id).toBe('sign');
+      // OIDC tokens only where signing happens (CR-28), or on the call of the pipeline that contains it.
+      const call = (job as { uses?: string }).uses;
+      if (call) expect(call, 'calls only the reusable workflows of this repository').toMatch(/^\.\/\.github\/workflows\/_service-[a-z]+\.yml$/);
+      if (job.permissions?.['id-token'] !== undefined) expect(id).toBe(call ? 'pipeline' : 'sign');
       for (const step of job.steps ?? []) {
         if (step.uses) expect(step.uses, `${id}: ${step.uses}`).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
         // Event payloads never reach a shell through expression interpolation.
         if (step.run) expect(step.run).not.toMatch(/\$\{\{\s*github\.event/);
       }
     }
-    // The version of every pinned action is kept next to its SHA.
-    for (const line of w.content.split('\n').filter((l) => /uses: /.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    // The version of every pinned action is kept next to its SHA (a local workflow is pinned by the commit).
+    for (const line of w.content.split('\n').filter((l) => /uses: (?!\.\/)/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
   test('deploys go through staging, then a production environment, with helm --atomic', () => {
-    const wf = parse(text(trees[0]!.tree, '.github/workflows/api.yml')) as { jobs: Record<string, any> };
+    const wf = parse(text(trees[0]!.tree, '.github/workflows/_service-node.yml')) as { jobs: Record<string, any> };
     expect(wf.jobs['deploy-staging'].environment).toBe('staging');
+    expect(wf.jobs['deploy-staging'].env.SERVICE).toBe('${{ inputs.service }}');
     expect(wf.jobs['deploy-production'].environment).toBe('production');
     expect(wf.jobs['deploy-production'].needs).toContain('deploy-staging');
     const run = wf.jobs['deploy-staging'].steps.map((s: { run?: string }) => s.run ?? '').join('\n');
-    expect(run).toMatch(/helm upgrade --install api deploy\/charts\/api .*--atomic --wait/);
+    expect(run).toMatch(/helm upgrade --install "\$SERVICE" deploy\/charts\/"\$SERVICE" .*--atomic --wait/);
     expect(run).toContain('image.digest="$DIGEST"');
   });
 
   test("the image is scanned once, before it is pushed, at the registry's threshold", () => {
     const tree = render(['cicd.provider=github-actions', 'registry.harbor.scanSeverity=critical']);
-    for (const svc of ['api', 'billing', 'worker', 'ledger']) {
-      const wf = parse(text(tree, `.github/workflows/${svc}.yml`)) as { jobs: Record<string, { steps?: { name: string; uses?: string; run?: string; with?: any }[] }> };
+    for (const [svc, lang] of Object.entries(LANGUAGE)) {
+      const wf = parse(text(tree, `.github/workflows/_service-${lang}.yml`)) as { jobs: Record<string, { steps?: { name: string; uses?: string; run?: string; with?: any }[] }> };
       const all = Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
       const trivy = all.filter((s) => s.uses?.startsWith('aquasecurity/trivy-action@') || /\btrivy\b/.test(s.run ?? ''));
       expect(trivy.map((s) => s.name), svc).toEqual(['Scan (fail on CRITICAL)']);
@@ -107,7 +131,7 @@ describe('GitHub Actions workflows are hardened in every combination', () => {
 /** Trivy invocations of one service: in its workflow (GitHub), its jobs (GitLab) or the tasks its pipeline runs (Tekton). */
 function trivyRuns(provider: string, tree: ReturnType<typeof render>, svc: string): string[] {
   if (provider === 'github-actions') {
-    const wf = parse(text(tree, `.github/workflows/${svc}.yml`)) as { jobs: Record<string, { steps?: { uses?: string; run?: string; with?: any }[] }> };
+    const wf = parse(text(tree, `.github/workflows/_service-${LANGUAGE[svc]}.yml`)) as { jobs: Record<string, { steps?: { uses?: string; run?: string; with?: any }[] }> };
     return Object.values(wf.jobs)
       .flatMap((j) => j.steps ?? [])
       .flatMap((s) => (s.uses?.startsWith('aquasecurity/trivy-action@') ? [`trivy-action --severity ${s.with.severity}`] : (s.run ?? '').split('\n').filter((l) => /\btrivy\b/.test(l))));
@@ -154,7 +178,8 @@ describe('one answer per concern: the scan threshold and the SBOM', () => {
   test.each(PROVIDERS)('%s: SBOM generated and attested iff distribution.cosign.sbom', (provider) => {
     const all = (tree: ReturnType<typeof render>) => [...tree].filter(([p]) => /^(\.github|\.gitlab-ci|\.tekton)/.test(p)).map(([, f]) => f.content).join('\n');
     const on = all(render([`cicd.provider=${provider}`]));
-    // Once per service: in each workflow (GitHub) or sign job (GitLab); Tekton has one shared sign Task.
+    // Once per pipeline: the reusable workflow of each language (GitHub, four here), each service's sign job
+    // (GitLab); Tekton has one shared sign Task.
     expect((on.match(/syft scan /g) ?? []).length).toBe(provider === 'tekton' ? 1 : 4);
     expect(on).toContain('cosign attest --yes');
     for (const off of [['distribution.cosign.sbom=false'], ['distribution.signer=notation', 'distribution.admission=none']]) {

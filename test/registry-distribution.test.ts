@@ -231,7 +231,7 @@ describe('files follow the choices', () => {
       'harbor-cosign-ivpol-nosigner-check': null,
     };
     for (const [name, severities] of Object.entries(expected)) {
-      const wf = yamlDocs(name, '.github/workflows/api.yml')[0]!;
+      const wf = yamlDocs(name, '.github/workflows/_service-node.yml')[0]!;
       const steps = Object.values(wf.jobs as Record<string, { steps?: { name: string; uses?: string; run?: string; with?: Record<string, unknown> }[] }>).flatMap(
         (j) => j.steps ?? [],
       );
@@ -254,7 +254,7 @@ describe('files follow the choices', () => {
 
   test('the SBOM exists iff the signer attests one (distribution.cosign.sbom)', () => {
     const sbomSteps = (name: string) => {
-      const wf = file(name, '.github/workflows/api.yml');
+      const wf = file(name, '.github/workflows/_service-node.yml');
       return { syft: (wf.match(/syft scan /g) ?? []).length, attest: (wf.match(/cosign attest /g) ?? []).length, other: /cyclonedx|sbom: true/i.test(wf) };
     };
     expect(sbomSteps('harbor-cosign-kyverno')).toEqual({ syft: 1, attest: 1, other: false });

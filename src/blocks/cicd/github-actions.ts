@@ -1,5 +1,7 @@
-// GitHub Actions rendering of the abstract pipeline (pipeline.ts): one workflow per service, triggered by
-// `on.paths` so a service builds only when its files change, and one repository validation workflow.
+// GitHub Actions rendering of the abstract pipeline (pipeline.ts): the pipeline itself once per language, as
+// a reusable workflow (`_service-<language>.yml`, on: workflow_call), and per service a small caller
+// workflow triggered by `on.paths`, so a service builds only when its files change and a fix to the
+// pipeline is made in one place; plus one repository validation workflow.
 // Hardening (domain.md §4.1, CR-25..CR-31): every action pinned by commit SHA with its version in a comment,
 // `permissions: {}` at the top and least privilege per job, `id-token: write` only on the signing job,
 // checkout without persisted credentials, event data reaches shell only through `env:`.
@@ -60,10 +62,34 @@ function toolSteps(steps: PipelineStep[], present: string[] = []): Step[] {
   return out;
 }
 
-function serviceWorkflow(p: Pipeline, s: PipelineService): string {
-  const main = `github.event_name != 'pull_request'`;
+/** Job permissions of the pipeline: the caller grants their union (a called workflow can only narrow them). */
+function permissionsOf(p: Pipeline) {
   const read = { contents: 'read' };
   const push = p.registry.ghcr ? { contents: 'read', packages: 'write' } : read;
+  const signing = p.steps.sign.length + p.steps.attest.length > 0;
+  return { read, push, sign: { ...push, ...(signing && p.oidc ? { 'id-token': 'write' } : {}) } };
+}
+
+/** Secrets the pipeline reads (registry login, contributed steps), passed by name from each caller. */
+function pipelineSecrets(p: Pipeline): string[] {
+  const names = p.registry.ghcr ? [] : [p.registry.usernameSecret, p.registry.passwordSecret];
+  for (const st of [...p.steps.login, ...p.steps.sign, ...p.steps.attest]) for (const x of st.secrets ?? []) names.push(x.name);
+  return [...new Set(names)];
+}
+
+const reusableFile = (language: string) => `.github/workflows/_service-${language}.yml`;
+
+/**
+ * The pipeline of every service of one language (test, build, scan, push, sign, deploy), called by each
+ * service's workflow with its name, image and test command. The leading underscore keeps the file name
+ * out of the service names (DNS-1123 labels).
+ */
+function languageWorkflow(p: Pipeline, first: PipelineService): string {
+  // The service as the called workflow sees it: its values are inputs; shell reads them from env.
+  const s: PipelineService = { ...first, name: e('inputs.service'), dir: `services/${e('inputs.service')}`, image: e('inputs.image') };
+  const shell: PipelineService = { ...s, name: '"$SERVICE"', chart: 'deploy/charts/"$SERVICE"' };
+  const main = `github.event_name != 'pull_request'`;
+  const { read, push, sign } = permissionsOf(p);
   const cache = { 'cache-from': `type=gha,scope=${s.name}` };
   const jobs: Record<string, Job> = {};
 
@@ -79,7 +105,8 @@ function serviceWorkflow(p: Pipeline, s: PipelineService): string {
       checkout,
       ...(s.toolchain.setup.length ? [{ name: 'Install dependencies', run: s.toolchain.setup.join('\n') + '\n' }] : []),
       { name: 'Lint', run: s.toolchain.lint.join('\n') + '\n' },
-      { name: 'Unit tests', run: `${s.test}\n` },
+      // The command is the service's answer (services[].testCommand), passed as an input.
+      { name: 'Unit tests', env: { TEST_COMMAND: e('inputs.test-command') }, run: 'sh -c "$TEST_COMMAND"\n' },
     ],
   };
   jobs.build = {
@@ -160,7 +187,7 @@ function serviceWorkflow(p: Pipeline, s: PipelineService): string {
       needs: 'publish',
       'runs-on': RUNNER,
       // id-token only here, and only when a step signs keylessly (CR-28).
-      permissions: { ...push, ...(p.oidc ? { 'id-token': 'write' } : {}) },
+      permissions: sign,
       steps: [
         checkout,
         loginStep(p),
@@ -182,7 +209,7 @@ function serviceWorkflow(p: Pipeline, s: PipelineService): string {
       // Required reviewers on the "production" environment turn this job into the approval gate.
       environment: env,
       concurrency: { group: `deploy-${env}-${s.name}`, 'cancel-in-progress': false },
-      env: { DIGEST: e('needs.publish.outputs.digest'), TAG: e('github.sha') },
+      env: { SERVICE: e('inputs.service'), DIGEST: e('needs.publish.outputs.digest'), TAG: e('github.sha') },
       steps: [
         checkout,
         { name: 'Set up Helm', uses: ACTIONS.setupHelm.uses, with: { version: `v${TOOL_VERSIONS.helm}` } },
@@ -192,16 +219,41 @@ function serviceWorkflow(p: Pipeline, s: PipelineService): string {
           env: { KUBECONFIG_DATA: e('secrets.KUBECONFIG') },
           run: 'umask 077\nprintf \'%s\\n\' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig"\necho "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"\n',
         },
-        { name: `helm upgrade --install (${p.delivery.strategy})`, run: deployCommands(p, s, '$DIGEST', '$TAG').join('\n') + '\n' },
+        { name: `helm upgrade --install (${p.delivery.strategy})`, run: deployCommands(p, shell, '$DIGEST', '$TAG').join('\n') + '\n' },
       ],
     });
     jobs['deploy-staging'] = deploy('staging', ['publish', ...(last === 'sign' ? ['sign'] : [])]);
     jobs['deploy-production'] = deploy('production', ['publish', 'deploy-staging']);
   }
 
-  const paths = [...s.paths, `.github/workflows/${s.name}.yml`];
+  const input = (description: string) => ({ description, required: true, type: 'string' });
+  const declared: Record<string, { description?: string; required: boolean }> = Object.fromEntries(pipelineSecrets(p).map((n) => [n, { required: true }]));
+  // An environment secret: the deploy jobs name their environment, which then supplies it (callers cannot
+  // pass environment secrets). Declared so that the called workflow may read it.
+  if (p.deploy) declared.KUBECONFIG = { description: 'Set per environment (staging, production)', required: false };
+  return yamlFile([...HEADER, `The pipeline of every ${first.language} service, called by .github/workflows/<service>.yml.`], {
+    name: `service pipeline (${first.language})`,
+    on: {
+      workflow_call: {
+        inputs: {
+          service: input('Service name: services/<service>, deploy/charts/<service>'),
+          image: input('Image repository, without tag'),
+          'test-command': input('Unit test command, run in services/<service>'),
+        },
+        ...(Object.keys(declared).length ? { secrets: declared } : {}),
+      },
+    },
+    permissions: {},
+    jobs,
+  });
+}
+
+/** A service's workflow: its triggers, and a call of its language's pipeline with its values. */
+function serviceWorkflow(p: Pipeline, s: PipelineService): string {
+  const paths = [...s.paths, `.github/workflows/${s.name}.yml`, reusableFile(s.language)];
+  const secrets = pipelineSecrets(p);
   return yamlFile(
-    [...HEADER, `Service ${s.name}: runs only when its files change (on.paths).`],
+    [...HEADER, `Service ${s.name}: runs only when its files change (on.paths); the jobs are in ${reusableFile(s.language)}.`],
     {
       name: s.name,
       on: {
@@ -211,7 +263,15 @@ function serviceWorkflow(p: Pipeline, s: PipelineService): string {
       },
       permissions: {},
       concurrency: { group: `${e('github.workflow')}-${e('github.ref')}`, 'cancel-in-progress': e(`github.event_name == 'pull_request'`) },
-      jobs,
+      jobs: {
+        pipeline: {
+          // What the called jobs may use at most; each of them still declares only what it needs.
+          permissions: permissionsOf(p).sign,
+          uses: `./${reusableFile(s.language)}`,
+          with: { service: s.name, image: s.image, 'test-command': s.test },
+          ...(secrets.length ? { secrets: Object.fromEntries(secrets.map((n) => [n, e(`secrets.${n}`)])) } : {}),
+        },
+      },
     },
   );
 }
@@ -246,13 +306,14 @@ export default defineBlock({
   category: 'cicd',
   slot: 'provider',
   title: 'GitHub Actions',
-  summary: 'per-service workflows (on.paths), SHA-pinned actions, least-privilege permissions, environments for staging/production',
+  summary: 'per-service workflows (on.paths) calling one reusable pipeline per language, SHA-pinned actions, least-privilege permissions, environments for staging/production',
   status: 'stable',
   options: providerOptions,
   questions: providerQuestions,
   files: (ctx: FilesContext<ProviderOptions>) => {
     const p = buildPipeline(ctx);
     return [
+      ...[...new Map(p.services.map((s) => [s.language, s])).values()].map((s) => ({ to: reusableFile(s.language), content: languageWorkflow(p, s) })),
       ...p.services.map((s) => ({ to: `.github/workflows/${s.name}.yml`, content: serviceWorkflow(p, s) })),
       { to: '.github/workflows/validate.yml', content: validateWorkflow(p) },
       { to: '.github/dependabot.yml', template: 'cicd/github-actions/dependabot.yml' },
@@ -263,7 +324,7 @@ export default defineBlock({
     ...validateContribution(ctx, [{ name: 'actionlint', command: 'actionlint' }]),
     readme: runbook(
       {
-        provider: 'GitHub Actions: `.github/workflows/<service>.yml` and `validate.yml`',
+        provider: 'GitHub Actions: `.github/workflows/<service>.yml` (triggers) calling `_service-<language>.yml` (the jobs), and `validate.yml`',
         approval: 'once a reviewer approves the `production` environment (Settings → Environments → Required reviewers)',
         secrets: ['KUBECONFIG (per environment)', ...(ctx.project.image.registry === 'ghcr.io' ? [] : ['REGISTRY_USERNAME', 'REGISTRY_PASSWORD'])],
       },
