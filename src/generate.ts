@@ -23,7 +23,7 @@ export interface Rendered {
  * when they are read. The whole tree stays in memory until the last file is written (nothing is written
  * before everything rendered and parsed back), and left alone V8 grows the young generation to 32 MB
  * around it. Held from the moment the answers are read (start-up has grown it to 8 MB by then), 100
- * services (~3,400 files) peak at ~84 MiB of RSS instead of ~93, for ~2% more time. Smaller repositories
+ * services (~3,400 files) peak at ~84 MiB of RSS instead of ~107, for ~2% more time. Smaller repositories
  * keep V8's default, the faster one. Measured by `npm run bench`.
  */
 export const LARGE_REPOSITORY_SERVICES = 30;
