@@ -62,12 +62,14 @@ function toolSteps(steps: PipelineStep[], present: string[] = []): Step[] {
   return out;
 }
 
-/** Job permissions of the pipeline: the caller grants their union (a called workflow can only narrow them). */
+/** Job permissions of the pipeline, and their union: what the caller grants (a called job can only narrow it). */
+type Permissions = ReturnType<typeof permissionsOf>;
 function permissionsOf(p: Pipeline) {
   const read = { contents: 'read' };
   const push = p.registry.ghcr ? { contents: 'read', packages: 'write' } : read;
   const signing = p.steps.sign.length + p.steps.attest.length > 0;
-  return { read, push, sign: { ...push, ...(signing && p.oidc ? { 'id-token': 'write' } : {}) } };
+  const sign = { ...push, ...(signing && p.oidc ? { 'id-token': 'write' } : {}) };
+  return { read, push, sign, granted: { ...read, ...push, ...sign } };
 }
 
 /** Secrets the pipeline reads (registry login, contributed steps), passed by name from each caller. */
@@ -84,12 +86,12 @@ const reusableFile = (language: string) => `.github/workflows/_service-${languag
  * service's workflow with its name, image and test command. The leading underscore keeps the file name
  * out of the service names (DNS-1123 labels).
  */
-function languageWorkflow(p: Pipeline, first: PipelineService): string {
+function languageWorkflow(p: Pipeline, first: PipelineService, perms: Permissions, secrets: string[]): string {
   // The service as the called workflow sees it: its values are inputs; shell reads them from env.
   const s: PipelineService = { ...first, name: e('inputs.service'), dir: `services/${e('inputs.service')}`, image: e('inputs.image') };
   const shell: PipelineService = { ...s, name: '"$SERVICE"', chart: 'deploy/charts/"$SERVICE"' };
   const main = `github.event_name != 'pull_request'`;
-  const { read, push, sign } = permissionsOf(p);
+  const { read, push, sign } = perms;
   const cache = { 'cache-from': `type=gha,scope=${s.name}` };
   const jobs: Record<string, Job> = {};
 
@@ -227,7 +229,7 @@ function languageWorkflow(p: Pipeline, first: PipelineService): string {
   }
 
   const input = (description: string) => ({ description, required: true, type: 'string' });
-  const declared: Record<string, { description?: string; required: boolean }> = Object.fromEntries(pipelineSecrets(p).map((n) => [n, { required: true }]));
+  const declared: Record<string, { description?: string; required: boolean }> = Object.fromEntries(secrets.map((n) => [n, { required: true }]));
   // An environment secret: the deploy jobs name their environment, which then supplies it (callers cannot
   // pass environment secrets). Declared so that the called workflow may read it.
   if (p.deploy) declared.KUBECONFIG = { description: 'Set per environment (staging, production)', required: false };
@@ -249,9 +251,8 @@ function languageWorkflow(p: Pipeline, first: PipelineService): string {
 }
 
 /** A service's workflow: its triggers, and a call of its language's pipeline with its values. */
-function serviceWorkflow(p: Pipeline, s: PipelineService): string {
+function serviceWorkflow(p: Pipeline, s: PipelineService, perms: Permissions, secrets: string[]): string {
   const paths = [...s.paths, `.github/workflows/${s.name}.yml`, reusableFile(s.language)];
-  const secrets = pipelineSecrets(p);
   return yamlFile(
     [...HEADER, `Service ${s.name}: runs only when its files change (on.paths); the jobs are in ${reusableFile(s.language)}.`],
     {
@@ -266,7 +267,7 @@ function serviceWorkflow(p: Pipeline, s: PipelineService): string {
       jobs: {
         pipeline: {
           // What the called jobs may use at most; each of them still declares only what it needs.
-          permissions: permissionsOf(p).sign,
+          permissions: perms.granted,
           uses: `./${reusableFile(s.language)}`,
           with: { service: s.name, image: s.image, 'test-command': s.test },
           ...(secrets.length ? { secrets: Object.fromEntries(secrets.map((n) => [n, e(`secrets.${n}`)])) } : {}),
@@ -312,9 +313,11 @@ export default defineBlock({
   questions: providerQuestions,
   files: (ctx: FilesContext<ProviderOptions>) => {
     const p = buildPipeline(ctx);
+    const perms = permissionsOf(p);
+    const secrets = pipelineSecrets(p);
     return [
-      ...[...new Map(p.services.map((s) => [s.language, s])).values()].map((s) => ({ to: reusableFile(s.language), content: languageWorkflow(p, s) })),
-      ...p.services.map((s) => ({ to: `.github/workflows/${s.name}.yml`, content: serviceWorkflow(p, s) })),
+      ...[...new Map(p.services.map((s) => [s.language, s])).values()].map((s) => ({ to: reusableFile(s.language), content: languageWorkflow(p, s, perms, secrets) })),
+      ...p.services.map((s) => ({ to: `.github/workflows/${s.name}.yml`, content: serviceWorkflow(p, s, perms, secrets) })),
       { to: '.github/workflows/validate.yml', content: validateWorkflow(p) },
       { to: '.github/dependabot.yml', template: 'cicd/github-actions/dependabot.yml' },
       { to: 'ci/install-tools.sh', content: installToolsScript(ctx.project.kubernetesVersion), executable: true },
