@@ -26,6 +26,77 @@ describe('answers file', () => {
     expect(() => readAnswersText('project:\n  name: a\n  name: b\n', 'dup.yaml')).toThrow(/not valid YAML/);
   });
 
+  test('a key holding a mapping or list is located at the key; flow and block items at their own line', () => {
+    const text = [
+      '# answers', // 1
+      'project:', // 2
+      '  name: shop', // 3
+      '  image: {registry: r.example.com,', // 4
+      '          repository: acme/shop}', // 5
+      'services:', // 6
+      '  - {name: a, port: 8080}', // 7
+      '  -', // 8
+      '    name: b', // 9
+      '  - name: c', // 10
+      '    port: 8082', // 11
+      'cicd:', // 12
+      '', // 13
+      '  controller: github-actions', // 14
+      '',
+    ].join('\n');
+    const raw = readAnswersText(text, 'a.yaml');
+    const lines = Object.fromEntries([...raw.origins].map(([k, v]) => [k, Number(v.slice('a.yaml:'.length))]));
+    expect(lines).toEqual({
+      project: 2,
+      'project.name': 3,
+      'project.image': 4,
+      'project.image.registry': 4,
+      'project.image.repository': 5,
+      services: 6,
+      'services.0': 7,
+      'services.0.name': 7,
+      'services.0.port': 7,
+      'services.1': 9,
+      'services.1.name': 9,
+      'services.2': 10,
+      'services.2.name': 10,
+      'services.2.port': 11,
+      cicd: 12,
+      'cicd.controller': 14,
+    });
+    expect(raw.data).toEqual({
+      project: { name: 'shop', image: { registry: 'r.example.com', repository: 'acme/shop' } },
+      services: [{ name: 'a', port: 8080 }, { name: 'b' }, { name: 'c', port: 8082 }],
+      cicd: { controller: 'github-actions' },
+    });
+  });
+
+  test('YAML 1.2 core scalars: yes/on stay strings, numbers and booleans are typed, JSON is read as well', () => {
+    const raw = readAnswersText('a: yes\nb: on\nc: 0x1F\nd: "1.30"\ne: 2024-01-01\nf: true\ng: ~\n', 'a.yaml');
+    expect(raw.data).toEqual({ a: 'yes', b: 'on', c: 31, d: '1.30', e: '2024-01-01', f: true, g: null });
+    const json = readAnswersText('{"project": {"name": "shop"},\n "services": [{"name": "api"}]}', 'a.json');
+    expect(json.data).toEqual({ project: { name: 'shop' }, services: [{ name: 'api' }] });
+    expect(json.origins.get('services.0.name')).toBe('a.json:2');
+  });
+
+  test('aliases to missing anchors, unknown tags and several documents are YAML errors with a line', () => {
+    for (const text of ['project:\n  name: *nope\n', 'project: !custom x\n', 'project: {}\n---\nservices: []\n']) {
+      try {
+        readAnswersText(text, 'bad.yaml');
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError);
+        expect((e as UserError).message).toBe('bad.yaml is not valid YAML');
+        expect((e as UserError).problems[0]!.origin).toMatch(/^bad\.yaml(:\d+:\d+)?$/);
+      }
+    }
+  });
+
+  test('empty files and comment-only files hold no answers', () => {
+    expect(readAnswersText('', 'a.yaml').data).toEqual({});
+    expect(readAnswersText('# nothing yet\n', 'a.yaml').data).toEqual({});
+  });
+
   test('a top-level list is refused with a hint', () => {
     expect(() => readAnswersText('- a\n- b\n', 'list.yaml')).toThrow(/must contain a mapping/);
   });
