@@ -193,7 +193,7 @@ describe('files follow the choices', () => {
   });
 
   test('pipeline contributions: registry login secrets, one scan threshold, signing by digest', () => {
-    const c = rendered.get('harbor-cosign-kyverno')!.plan.contrib.pipeline;
+    const c = rendered.get('harbor-cosign-kyverno')!.contrib.pipeline;
     expect(c.registry).toEqual({ host: 'harbor.acme.io', usernameSecret: 'REGISTRY_USERNAME', passwordSecret: 'REGISTRY_PASSWORD' });
     // The registry answers the vulnerability question once; the CI scans once, before the push (no contributed scan step).
     expect(c.scanSeverity).toBe('high');
@@ -205,7 +205,7 @@ describe('files follow the choices', () => {
     expect(byId['sbom-attest']!.run).toContain('cosign attest --yes --type spdxjson');
     for (const s of c.steps) expect(s.run).not.toMatch(/:\$\{TAG\}|\btrivy\b/);
 
-    const ext = rendered.get('external-cosign-none')!.plan.contrib.pipeline;
+    const ext = rendered.get('external-cosign-none')!.contrib.pipeline;
     expect(ext.registry!.host).toBe('ghcr.io');
     expect(ext.scanSeverity).toBe('medium');
     const sign = ext.steps.find((s) => s.id === 'cosign-sign')!;
@@ -213,12 +213,12 @@ describe('files follow the choices', () => {
     expect(sign.run).toContain('--new-bundle-format=false --use-signing-config=false');
     expect(ext.steps.some((s) => s.id === 'sbom-attest')).toBe(false);
 
-    const key = rendered.get('external-cosignkey-kyverno-v2')!.plan.contrib.pipeline;
+    const key = rendered.get('external-cosignkey-kyverno-v2')!.contrib.pipeline;
     expect(key.scanSeverity).toBe('none');
     expect(key.steps.find((s) => s.id === 'cosign-sign')!.secrets!.map((s) => s.name)).toEqual(['COSIGN_PRIVATE_KEY', 'COSIGN_PASSWORD']);
     expect(key.steps.find((s) => s.id === 'cosign-sign')!.oidc).toBe(false);
-    expect(rendered.get('harborvm-notation-ratify')!.plan.contrib.pipeline.scanSeverity).toBe('low');
-    expect(rendered.get('harbor28-clair-notaryv1')!.plan.contrib.pipeline.scanSeverity).toBe('critical');
+    expect(rendered.get('harborvm-notation-ratify')!.contrib.pipeline.scanSeverity).toBe('low');
+    expect(rendered.get('harbor28-clair-notaryv1')!.contrib.pipeline.scanSeverity).toBe('critical');
   });
 
   test('the workflow scans once, before the push, at the registry threshold (Harbor bootstrap uses the same one)', () => {

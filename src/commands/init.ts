@@ -9,7 +9,7 @@ import { missingAnswers } from '../config/resolve.js';
 import { pick } from '../config/rules.js';
 import { setAt } from '../config/sources.js';
 import { sanitizeName } from '../prompts/walk.js';
-import { changesFor, readManifest, renderProject, sizeHeapFor } from '../generate.js';
+import { changesFor, readManifest, renderProject } from '../generate.js';
 import { apply } from '../apply/apply.js';
 import { changesJson, formatChanges, formatProblemList } from '../util/report.js';
 import { isInteractive, type CommonOptions } from './common.js';
@@ -38,7 +38,6 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
 
   // 1. Collect answers from every non-interactive source.
   let raw = await collectAnswers(opts, catalog);
-  sizeHeapFor(raw);
 
   // 2. Refuse targets we must not write into, before asking anything.
   if (await readManifest(root)) {
@@ -65,9 +64,9 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
   }
 
   // 4. Validate, plan and render in memory (throws before any write).
-  const { resolved, plan, tree } = renderProject(raw, catalog);
+  const { resolved, contrib, tree } = renderProject(raw, catalog);
   const changes = await changesFor(root, tree, null, { force: opts.force });
-  const notes = plan.contrib.notes;
+  const notes = contrib.notes;
   const warnings: Problem[] = resolved.warnings;
   const infos: Problem[] = resolved.infos;
 

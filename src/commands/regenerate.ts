@@ -13,7 +13,7 @@ import { emptyAnswers, originOf, readAnswersText, type RawAnswers } from '../con
 import { migrateAnswers } from '../config/migrate.js';
 import { resolveConfig } from '../config/resolve.js';
 import { ANSWERS_FILE, serializeAnswers } from '../config/answers-file.js';
-import { changesFor, loadManifest, renderProject, sizeHeapFor } from '../generate.js';
+import { changesFor, loadManifest, renderProject } from '../generate.js';
 import { apply, manifestChanged } from '../apply/apply.js';
 import { MODIFIES, WRITES, summarize, type Change, type ChangeKind, type ChangeSet, type Merger } from '../reconcile/reconcile.js';
 import { MANIFEST_FILE } from '../reconcile/manifest.js';
@@ -77,7 +77,6 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
 
   // 2. Overlay flags / --set / --answers, validate, plan and render in memory (throws before any write).
   const raw = await collectAnswers(opts, catalog, fileRaw);
-  sizeHeapFor(raw);
   const { resolved, tree } = renderProject(raw, catalog);
   warnings.push(...resolved.warnings);
   const notes: Problem[] = resolved.infos;

@@ -21,20 +21,26 @@ export default defineBlock({
   questions: {
     autoscaling: { message: 'Enable CPU-based autoscaling (HPA) for the services?' },
   },
-  files: (ctx) => [
-    { to: 'deploy/namespace.yaml', template: 'orchestration/kubernetes/namespace.yaml.hbs' },
-    ...ctx.services.flatMap((service) => [
-      {
-        to: `deploy/charts/${service.name}`,
-        dir: 'orchestration/kubernetes/chart',
-        data: { service, chart: ctx.chartFor(service), autoscaling: ctx.options.autoscaling },
-      },
-      {
-        to: `deploy/charts/${service.name}/values.schema.json`,
-        content: JSON.stringify(chartValuesSchema(ctx.chartFor(service).valuesSchema), null, 2) + '\n',
-      },
-    ]),
-  ],
+  files: (ctx) => {
+    // Services with the same contributed values keys share one schema text (usually all of them).
+    const schemas = new Map<string, string>();
+    const schemaText = (extra: Record<string, object>) => {
+      const key = JSON.stringify(extra);
+      let text = schemas.get(key);
+      if (text === undefined) schemas.set(key, (text = JSON.stringify(chartValuesSchema(extra), null, 2) + '\n'));
+      return text;
+    };
+    return [
+      { to: 'deploy/namespace.yaml', template: 'orchestration/kubernetes/namespace.yaml.hbs' },
+      ...ctx.services.flatMap((service) => {
+        const chart = ctx.chartFor(service);
+        return [
+          { to: `deploy/charts/${service.name}`, dir: 'orchestration/kubernetes/chart', data: { service, chart, autoscaling: ctx.options.autoscaling } },
+          { to: `deploy/charts/${service.name}/values.schema.json`, content: schemaText(chart.valuesSchema) },
+        ];
+      }),
+    ];
+  },
   contribute: (ctx) => {
     const ns = ctx.project.namespace;
     const charts = ctx.services.map((s) => s.name);
