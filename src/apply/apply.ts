@@ -7,7 +7,7 @@
 // Synchronous fs calls on purpose: a run writes hundreds of small files in a row, and the sync calls
 // avoid a thread-pool round trip per syscall (measured by npm run bench).
 import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, sep } from 'node:path';
 import { insideRoot } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
 import { MANIFEST_FILE, manifestChunks, manifestEquals } from '../reconcile/manifest.js';
@@ -132,7 +132,8 @@ function atomicWrite(full: string, content: string | Iterable<string>, executabl
   let mode = executable ? 0o755 : 0o644;
   const existing = isNew ? undefined : statSync(full, { throwIfNoEntry: false });
   if (existing) mode = (existing.mode & 0o777) | (executable ? 0o111 : 0);
-  const tmp = join(dir, `.cn-scaffold-tmp-${process.pid}-${counter++}`);
+  // dir is already absolute and normalized (insideRoot): plain concatenation, not path.join per file.
+  const tmp = `${dir.endsWith(sep) ? dir : dir + sep}.cn-scaffold-tmp-${process.pid}-${counter++}`;
   try {
     // openSync + writeSync(string) rather than writeFileSync: Node 20's writeFileSync copies every
     // string into a new Buffer first (garbage worth the whole tree on every run).

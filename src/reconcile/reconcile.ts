@@ -71,8 +71,13 @@ export function reconcile(tree: Tree, disk: ReadonlyMap<string, string | undefin
   const changes: Change[] = [];
   const files: Manifest['files'] = {};
   const label = `cn-scaffold ${opts.toolVersion}`;
+  // Services share most of their files byte for byte (one string per distinct content, see render):
+  // each distinct content is hashed once.
+  const hashes = new Map<string, string>();
   const record = (path: string, content: string, block: string, executable: boolean) => {
-    files[path] = { block, sha256: sha256(content), base: content, ...(executable ? { executable: true } : {}) };
+    let hash = hashes.get(content);
+    if (hash === undefined) hashes.set(content, (hash = sha256(content)));
+    files[path] = { block, sha256: hash, base: content, ...(executable ? { executable: true } : {}) };
   };
   const keepEntry = (path: string, entry: ManifestEntry) => {
     files[path] = entry;

@@ -17,17 +17,36 @@ export function yamlScalar(v: unknown): string {
   return JSON.stringify(v); // a JSON string is a valid YAML double-quoted scalar
 }
 
+// Dumps already made in this process, by JSON text: every chart of a repository gets the same block
+// values (metrics, mesh, rollout settings), so with 20 services 19 of 20 dumps were repeats (js-yaml
+// takes ~60 µs even for a 20-line mapping; JSON.stringify ~2 µs). JSON text identifies the dump for
+// the plain data the helpers receive; `null` in it may stand for undefined, NaN or Infinity, which
+// js-yaml writes differently, so such values are dumped every time. Bounded: a long-lived process
+// (the test suite) renders many projects.
+const dumped = new Map<string, string>();
+const DUMPED_MAX = 2000;
+
 /** Block YAML for an object/array, every line indented by `indent` spaces, no trailing newline. */
 export function toYamlBlock(v: unknown, indent = 0): string {
+  const json = JSON.stringify(v);
+  const key = json !== undefined && !json.includes('null') ? `${indent} ${json}` : undefined;
+  const hit = key === undefined ? undefined : dumped.get(key);
+  if (hit !== undefined) return hit;
   // js-yaml: several times faster than \`yaml\` here (CI files are built as objects and dumped), and in
   // its default compat mode it quotes yes/no/on/off, which Helm and Kubernetes (go-yaml) read as booleans.
-  const text = dumpYaml(v, { lineWidth: -1, noRefs: true, skipInvalid: true }).trimEnd();
-  if (indent === 0) return text; // whole documents (CI files): no copy line by line
-  const pad = ' '.repeat(indent);
-  return text
-    .split('\n')
-    .map((l) => (l.length ? pad + l : l))
-    .join('\n');
+  let text = dumpYaml(v, { lineWidth: -1, noRefs: true, skipInvalid: true }).trimEnd();
+  if (indent > 0) {
+    const pad = ' '.repeat(indent);
+    text = text
+      .split('\n')
+      .map((l) => (l.length ? pad + l : l))
+      .join('\n');
+  } // whole documents (CI files, indent 0): no copy line by line
+  if (key !== undefined) {
+    if (dumped.size >= DUMPED_MAX) dumped.clear();
+    dumped.set(key, text);
+  }
+  return text;
 }
 
 /** A single-quoted POSIX shell word. */
