@@ -2,6 +2,7 @@
 // builds the commander program (commands load lazily) and funnels every outcome through one handler:
 // user errors print message, origin and fix with exit 1/2/3/130; anything else is a bug and prints
 // its stack.
+import { streamsInUse, writeErr, writeOut } from './util/output.js';
 const VERSION = __CN_VERSION__;
 const argv = process.argv.slice(2);
 
@@ -11,12 +12,12 @@ export async function main(): Promise<void> {
   const json = argv.includes('--json');
   const fail = (err: unknown): number => {
     if (err instanceof UserError) {
-      if (json) process.stdout.write(JSON.stringify({ ok: false, error: err.message, problems: err.problems }, null, 2) + '\n');
-      process.stderr.write(formatProblems(err) + '\n');
-      if (debug) process.stderr.write((err.stack ?? '') + '\n');
+      if (json) writeOut(JSON.stringify({ ok: false, error: err.message, problems: err.problems }, null, 2) + '\n');
+      writeErr(formatProblems(err) + '\n');
+      if (debug) writeErr((err.stack ?? '') + '\n');
       return err.exitCode;
     }
-    process.stderr.write(`cn-scaffold: internal error (a bug — please report it with this output)\n${(err as Error)?.stack ?? String(err)}\n`);
+    writeErr(`cn-scaffold: internal error (a bug — please report it with this output)\n${(err as Error)?.stack ?? String(err)}\n`);
     return 70;
   };
   process.on('SIGINT', () => process.exit(ExitCode.interrupted));
@@ -56,18 +57,21 @@ export async function main(): Promise<void> {
 /**
  * Every command has finished its work here (writes to the target are synchronous; git is awaited). Exit
  * now instead of letting Node dispose of the heap on the way out, which costs ~5 ms of every run
- * (npm run bench), but only once stdout and stderr are flushed: on POSIX a write to a pipe can still
- * be queued.
+ * (npm run bench). Command output went out with synchronous writes (src/util/output.ts); when prompts
+ * used the process streams, wait until those are flushed: on some platforms a write to a pipe can
+ * still be queued.
  */
 async function exitOnceFlushed(): Promise<void> {
-  const flushed = (s: NodeJS.WriteStream) =>
-    s.writableLength === 0 || s.destroyed
-      ? undefined
-      : new Promise<void>((done) => {
-          s.once('drain', done);
-          s.once('error', done);
-          s.once('close', done);
-        });
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  if (streamsInUse()) {
+    const flushed = (s: NodeJS.WriteStream) =>
+      s.writableLength === 0 || s.destroyed
+        ? undefined
+        : new Promise<void>((done) => {
+            s.once('drain', done);
+            s.once('error', done);
+            s.once('close', done);
+          });
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  }
   process.exit();
 }

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { catalog } from './catalog/registry.js';
 import { answerFlags } from './commands/flags.js';
 import { UsageError } from './util/errors.js';
+import { writeErr, writeOut } from './util/output.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -27,7 +28,7 @@ export function buildProgram(version: string, run: (p: Promise<number>) => void)
     .version(version, '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeOut, writeErr });
 
   const init = program
     .command('init')

@@ -1,11 +1,12 @@
 // End-to-end runs of the built CLI: outputs, exit codes, error messages, and that a failed run leaves
 // the disk exactly as it was.
+import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ROOT, readTree, runCli, tmp, writeTree } from './support/cli.js';
+import { CLI, ROOT, readTree, runCli, tmp, writeTree } from './support/cli.js';
 import { validateTree, formatReport } from './support/validators/index.js';
 
 const MIXED = `project:
@@ -100,6 +101,21 @@ describe('init', () => {
     const human = await runCli(['init', dir, '--yes', '--dry-run']);
     expect(human.stdout).toMatch(/^CREATE\s+deploy\/charts\/api\/Chart\.yaml/m);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  test('output larger than a pipe reaches a slow reader whole; a reader that leaves early ends the run quietly', async () => {
+    // Command output is written with synchronous writes to the file descriptors (src/util/output.ts).
+    // Shell pipes (64 KB buffers): the writer has to wait for the reader, or sees it leave (EPIPE).
+    const services = Array.from({ length: 30 }, (_, i) => `--service svc-${i}:node:${9000 + i}`).join(' ');
+    const run = `node ${CLI} init ${join(work, 'pipe')} --yes --dry-run --json ${services}`;
+    const slow = await execa('bash', ['-c', `${run} | (sleep 0.3; cat); echo "exit \${PIPESTATUS[0]}" >&2`], { env: { CI: '1' }, reject: false });
+    expect(slow.stderr).toMatch(/exit 0\s*$/);
+    expect(slow.stdout.length).toBeGreaterThan(128 * 1024);
+    const out = JSON.parse(slow.stdout);
+    expect(out.files).toHaveLength(out.counts.create);
+    const early = await execa('bash', ['-c', `${run} | head -c 100 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`], { env: { CI: '1' }, reject: false });
+    expect(early.stderr).toMatch(/^exit 0\s*$/);
+    expect(existsSync(join(work, 'pipe'))).toBe(false);
   });
 
   test('flags, --service and --set combine with the documented precedence', async () => {

@@ -1,5 +1,4 @@
 // Options every command shares, and the interactivity switch (DESIGN.md §6).
-import { isatty } from 'node:tty';
 import { UsageError } from '../util/errors.js';
 export interface CommonOptions {
   json?: boolean;
@@ -14,7 +13,8 @@ export function isInteractive(opts: CommonOptions): boolean {
   if (opts.yes || opts.json) return false;
   if (opts.interactive === false) return false;
   // isatty(fd), not process.stdin.isTTY: the stdin getter builds a stream (~1.5 ms) that a run without
-  // prompts never uses.
+  // prompts never uses. node:tty itself loads node:net: only loaded when the answer depends on it.
+  const isatty = (fd: number) => process.getBuiltinModule('node:tty').isatty(fd);
   if (opts.interactive === true) {
     if (!isatty(0)) throw new UsageError('--interactive needs a terminal on stdin', [{ message: 'stdin is not a TTY', fix: 'drop --interactive and pass answers with flags, --set or --answers' }]);
     return true;

@@ -9,6 +9,7 @@ import { readAnswersText } from '../config/sources.js';
 import { ANSWERS_FILE } from '../config/answers-file.js';
 import { renderProject } from '../generate.js';
 import { safeRelative } from '../util/paths.js';
+import { writeOut } from '../util/output.js';
 
 export async function explain(path: string, opts: { dir?: string; json?: boolean }): Promise<number> {
   const root = resolve(opts.dir ?? '.');
@@ -41,12 +42,12 @@ export async function explain(path: string, opts: { dir?: string; json?: boolean
   const contributors = resolved.selected.filter((id) => id !== f.block);
   const shared = f.block === 'base' || rel.endsWith('values.yaml') || rel.endsWith('values.schema.json');
   const result = { path: rel, block: f.block, blockTitle: block?.title ?? 'repository skeleton', template: f.source, choices, ...(shared ? { contributions: contributors } : {}) };
-  if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (opts.json) writeOut(JSON.stringify(result, null, 2) + '\n');
   else {
     const lines = [`${rel}`, `  block:    ${result.block} (${result.blockTitle})`, `  template: ${f.source.startsWith('(') ? f.source : 'templates/' + f.source}`];
     for (const [k, v] of Object.entries(choices)) lines.push(`  because:  ${k} = ${JSON.stringify(v)}`);
     if (shared && contributors.length) lines.push(`  shared file; contributions from: ${contributors.join(', ')}`);
-    process.stdout.write(lines.join('\n') + '\n');
+    writeOut(lines.join('\n') + '\n');
   }
   return 0;
 }

@@ -5,6 +5,7 @@ import type { Catalog } from '../catalog/define.js';
 import { applySet, emptyAnswers, overlay, parseServiceSpec, readAnswersText, setAt, type RawAnswers } from '../config/sources.js';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../util/errors.js';
+import { writeErr } from '../util/output.js';
 
 export interface AnswerFlag {
   flag: string;
@@ -70,7 +71,7 @@ export async function collectAnswers(opts: AnswerOptions, catalog: Catalog, base
     // Older answers formats are upgraded (with a message) before they are overlaid.
     const { migrateAnswers } = await import('../config/migrate.js');
     const migrated = migrateAnswers(readAnswersText(text, opts.answers), opts.answers);
-    for (const m of migrated.messages) process.stderr.write(m + '\n');
+    for (const m of migrated.messages) writeErr(m + '\n');
     raw = overlay(raw, migrated.raw);
   }
   const flagged = emptyAnswers();

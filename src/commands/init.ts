@@ -14,6 +14,7 @@ import { apply } from '../apply/apply.js';
 import { changesJson, formatChanges, formatProblemList } from '../util/report.js';
 import { isInteractive, type CommonOptions } from './common.js';
 import { summarize } from '../reconcile/reconcile.js';
+import { writeOut, writeErr } from '../util/output.js';
 
 export interface InitOptions extends AnswerOptions, CommonOptions {
   yes?: boolean;
@@ -85,7 +86,7 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
     if (warnings.length) p.info(formatProblemList('Warnings:', warnings));
     if (infos.length) p.info(formatProblemList('Notes:', infos, '-'));
     if (!(await p.confirm({ message: `Write ${tree.size} files to ${root}?`, default: true }))) {
-      process.stderr.write('Nothing written.\n');
+      writeErr('Nothing written.\n');
       return 1;
     }
   }
@@ -96,21 +97,20 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
   // 6. Report.
   const counts = summarize(changes);
   if (opts.json) {
-    process.stdout.write(
+    writeOut(
       JSON.stringify({ ok: true, command: 'init', dir: root, dryRun: Boolean(opts.dryRun), counts, files: changesJson(changes), warnings, notes: [...infos.map((i) => i.message), ...notes], git: git ?? null }, null, 2) + '\n',
     );
   } else {
-    const out = process.stdout;
-    if (opts.dryRun) out.write(`Dry run: nothing written. Would write to ${root}:\n`);
-    out.write(formatChanges(changes, { verbose: Boolean(opts.dryRun) }).split('\n').filter((l) => opts.dryRun || !l.startsWith('CREATE')).join('\n') + '\n');
-    if (!opts.dryRun) out.write(`Created ${resolved.project.name} in ${root} (${counts.create + counts.update} files).\n`);
-    if (git) out.write(`${git}\n`);
+    if (opts.dryRun) writeOut(`Dry run: nothing written. Would write to ${root}:\n`);
+    writeOut(formatChanges(changes, { verbose: Boolean(opts.dryRun) }).split('\n').filter((l) => opts.dryRun || !l.startsWith('CREATE')).join('\n') + '\n');
+    if (!opts.dryRun) writeOut(`Created ${resolved.project.name} in ${root} (${counts.create + counts.update} files).\n`);
+    if (git) writeOut(`${git}\n`);
     const w = formatProblemList('Warnings:', warnings);
-    if (w) process.stderr.write(w + '\n');
+    if (w) writeErr(w + '\n');
     const n = formatProblemList('Notes:', infos, '-');
-    if (n) process.stderr.write(n + '\n');
-    if (notes.length) out.write(['Next steps:', ...notes.map((n) => `  - ${n}`)].join('\n') + '\n');
-    if (!opts.dryRun) out.write(`\n  cd ${dirArg ?? '.'} && make help\n`);
+    if (n) writeErr(n + '\n');
+    if (notes.length) writeOut(['Next steps:', ...notes.map((n) => `  - ${n}`)].join('\n') + '\n');
+    if (!opts.dryRun) writeOut(`\n  cd ${dirArg ?? '.'} && make help\n`);
   }
   return 0;
 }

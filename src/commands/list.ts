@@ -5,6 +5,7 @@ import { catalog } from '../catalog/registry.js';
 import { describeOption } from '../prompts/walk.js';
 import { UsageError } from '../util/errors.js';
 import { closest } from '../config/resolve.js';
+import { writeOut } from '../util/output.js';
 
 export async function list(category: string | undefined, opts: { json?: boolean }): Promise<number> {
   const cats = catalog.categories.filter((c) => !category || c.id === category);
@@ -39,7 +40,7 @@ export async function list(category: string | undefined, opts: { json?: boolean 
     })),
   }));
   if (opts.json) {
-    process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+    writeOut(JSON.stringify(data, null, 2) + '\n');
     return 0;
   }
   const out: string[] = [];
@@ -57,6 +58,6 @@ export async function list(category: string | undefined, opts: { json?: boolean 
     }
     out.push('');
   }
-  process.stdout.write(out.join('\n'));
+  writeOut(out.join('\n'));
   return 0;
 }

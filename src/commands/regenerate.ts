@@ -23,6 +23,7 @@ import { TOOL } from '../plan/plan.js';
 import { insideRoot, safeRelative } from '../util/paths.js';
 import { formatProblemList, LABEL } from '../util/report.js';
 import { isInteractive, type CommonOptions } from './common.js';
+import { writeOut, writeErr } from '../util/output.js';
 
 export interface RegenerateOptions extends AnswerOptions, CommonOptions {
   dryRun?: boolean;
@@ -147,7 +148,7 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
     const p = createInquirerPrompter();
     p.info(formatChangeList(changes, { verbose: false, generated: tree }));
     if (!(await p.confirm({ message: `Apply ${modified.length} change(s) to ${root}?`, default: true }))) {
-      process.stderr.write('Nothing written.\n');
+      writeErr('Nothing written.\n');
       return ExitCode.user;
     }
   }
@@ -276,8 +277,8 @@ function output(r: Report, opts: RegenerateOptions, how: { mode: 'check' | 'dry-
       warnings: r.warnings,
       notes: r.notes,
     };
-    process.stdout.write(JSON.stringify(body, null, 2) + '\n');
-    for (const m of r.migrations) process.stderr.write(m + '\n');
+    writeOut(JSON.stringify(body, null, 2) + '\n');
+    for (const m of r.migrations) writeErr(m + '\n');
     return;
   }
 
@@ -314,6 +315,6 @@ function output(r: Report, opts: RegenerateOptions, how: { mode: 'check' | 'dry-
     );
   }
   if (how.mode === 'check') out.push(how.drift ? 'Out of date (exit 3): run `cn-scaffold regenerate`.' : 'In sync with the answers.');
-  process.stdout.write(out.join('\n') + '\n');
-  if (err.length) process.stderr.write(err.join('\n') + '\n');
+  writeOut(out.join('\n') + '\n');
+  if (err.length) writeErr(err.join('\n') + '\n');
 }

@@ -3,10 +3,11 @@
 import { writeFile } from 'node:fs/promises';
 import { catalog } from '../catalog/registry.js';
 import { answersSchemaText } from '../config/answers-file.js';
+import { writeOut } from '../util/output.js';
 
 export async function schema(opts: { out?: string }): Promise<number> {
   const text = answersSchemaText(catalog);
   if (opts.out) await writeFile(opts.out, text);
-  else process.stdout.write(text);
+  else writeOut(text);
   return 0;
 }

@@ -8,6 +8,7 @@ import number from '@inquirer/number';
 import select, { Separator } from '@inquirer/select';
 import { InterruptedError } from '../util/errors.js';
 import type { Prompter } from './prompter.js';
+import { useStreams } from '../util/output.js';
 
 async function cancelable<T>(p: Promise<T>): Promise<T> {
   try {
@@ -19,6 +20,7 @@ async function cancelable<T>(p: Promise<T>): Promise<T> {
 }
 
 export function createInquirerPrompter(out: NodeJS.WriteStream = process.stderr): Prompter {
+  useStreams();
   if (!process.stdin.isTTY) throw new Error('refusing to prompt without a TTY');
   const context = { output: out };
   return {
