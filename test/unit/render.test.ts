@@ -2,7 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { shellWord, toYamlBlock, yamlScalar } from '../../src/render/helpers.js';
-import { checkParses, renderTemplate, TemplateError } from '../../src/render/render.js';
+import { FAILSAFE_SCHEMA, loadAll } from 'js-yaml';
+import { checkParses, renderTemplate, TemplateError, yamlShape } from '../../src/render/render.js';
 
 const TRICKY = ['a: b', 'x\ny', 'yes', 'on', 'No', '~', 'null', '0755', '1e3', '- item', '#comment', "it's", '"q"', '{a}', '*ref', '', '  pad'];
 
@@ -41,5 +42,54 @@ describe('templates', () => {
     expect(() => checkParses('a.yaml', 'a: [1', 'x.hbs')).toThrow(/x\.hbs rendered invalid YAML for a\.yaml/);
     expect(() => checkParses('a.json', '{', 'y.hbs')).toThrow(/y\.hbs rendered invalid JSON/);
     expect(() => checkParses('deploy/charts/a/templates/d.yaml', '{{ .Values.x }}: [', 'z')).not.toThrow();
+  });
+
+  test('a document of an already parsed shape is accepted exactly when js-yaml accepts it', () => {
+    // The parse-back skips documents whose only difference from one already parsed is a safe plain
+    // scalar at the end of `key: value` or `- value` lines (yamlShape). Ground truth: js-yaml itself.
+    const bases = [
+      'name: api\nimage:\n  key: value\n  tag: v1\nports:\n  - value\n  - name: http\n    key: value\n', // block mappings and lists
+      'key: value\nnext:\n  - key: value\n    other: 1\n', // at the top, and in a list item's mapping
+      'run: |\n  echo one\n  key: value\nafter: x\n', // inside a block scalar
+      'text: "first\n  key: value\n  last"\nafter: x\n', // inside a double-quoted scalar running over lines
+      "text: 'first\n  key: value\n  last'\nafter: x\n", // single-quoted
+      'flow: [a,\n  key: value,\n  b]\n', // a flow sequence over lines
+      'flow: {a: 1,\n  key: value}\n', // a flow mapping over lines
+      'plain: first\n  key: value\nafter: x\n', // inside a plain scalar running over lines (invalid: ': ')
+      'list:\n- key: value\n- value\n', // items at the parent's indentation
+      '# key: value\nx: 1\n', // a comment
+    ];
+    const values = ['value', 'other', 'x y', '8080', 'a/b.c@d-e', 'v*', '.hidden', '_u', 'z', 'a: b', 'a #b', '@x', '-', '- x', '*alias', '&a x', '!tag', '|', '>', '"q', "'q", '[a]', '{a}', 'a,b', '%x', '? x', 'a ', '#', ':x'];
+    const jsYamlAccepts = (text: string) => {
+      try {
+        loadAll(text, undefined, { schema: FAILSAFE_SCHEMA });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let compared = 0;
+    bases.forEach((base, b) => {
+      const path = `shape-${b}.yaml`;
+      if (jsYamlAccepts(base)) checkParses(path, base, 'test.hbs');
+      for (const v of values) {
+        const doc = base.replace(/(key: |- )value$/gm, `$1${v}`);
+        let ours = true;
+        try {
+          checkParses(path, doc, 'test.hbs');
+        } catch {
+          ours = false;
+        }
+        expect([doc, ours]).toEqual([doc, jsYamlAccepts(doc)]);
+        compared++;
+      }
+    });
+    expect(compared).toBe(bases.length * values.length);
+  });
+
+  test('yamlShape masks safe values only', () => {
+    expect(yamlShape('a: x\nb: x y\nc: "x"\n- x\n  - y: 1\nd: x: y\ne: a #c\nf: *r\n# g: x\nh:\n')).toBe(
+      'a: \u0000\nb: \u0000\nc: "x"\n- \u0000\n  - y: \u0000\nd: x: y\ne: a #c\nf: *r\n# g: x\nh:\n',
+    );
   });
 });
