@@ -46,6 +46,39 @@ const probe = await build({
 const answersSchema = execFileSync(process.execPath, ['-'], { input: probe.outputFiles[0].text, encoding: 'utf8' });
 JSON.parse(answersSchema); // fail the build, not a user's run, if it is not JSON
 
+// YAML shapes verified here (see parsedYamlShapes in src/render/render.ts): representative projects
+// are rendered with the same code, every YAML output parsed back, and the shapes that parsed are
+// compiled in, so a run whose outputs have those shapes (the default stack; each language with HTTP
+// and gRPC) does not parse them again. A template that renders invalid YAML here fails the build.
+const REPRESENTATIVE_ANSWERS = [
+  'project: { name: app }\nservices:\n  - { name: api }\n', // what init --yes answers
+  ...['http', 'grpc'].map(
+    (protocol) =>
+      `project: { name: app }\nservices:\n` +
+      ['node', 'go', 'python', 'java'].map((language, i) => `  - { name: ${language}-${protocol}, language: ${language}, port: ${8080 + i}, protocol: ${protocol} }\n`).join(''),
+  ),
+];
+const shapesProbe = await build({
+  ...common,
+  minify: false,
+  legalComments: 'none',
+  write: false,
+  format: 'cjs',
+  stdin: {
+    contents:
+      "import { readAnswersText } from './src/config/sources.ts';\n" +
+      "import { catalog } from './src/catalog/registry.ts';\n" +
+      "import { renderProject } from './src/generate.ts';\n" +
+      "import { parsedYamlShapes } from './src/render/render.ts';\n" +
+      `for (const text of ${JSON.stringify(REPRESENTATIVE_ANSWERS)}) renderProject(readAnswersText(text, 'answers.yaml'), catalog);\n` +
+      'process.stdout.write(JSON.stringify(parsedYamlShapes()));\n',
+    resolveDir: root,
+    loader: 'ts',
+  },
+  plugins: [esbuildTemplatesPlugin(join(root, 'templates'))],
+});
+const verifiedShapes = JSON.parse(execFileSync(process.execPath, ['-'], { input: shapesProbe.outputFiles[0].text, encoding: 'utf8' }));
+
 // commander requires node:child_process when it loads, for executable subcommands, which cn-scaffold
 // does not have; loading it (and net, stream, dgram behind it) costs ~2 ms of every start. Its
 // require is given a proxy that loads the real module on first use instead.
@@ -80,7 +113,7 @@ const englishOnlyZodLocales = {
 
 await build({
   ...common,
-  define: { ...common.define, __CN_ANSWERS_SCHEMA__: JSON.stringify(answersSchema) },
+  define: { ...common.define, __CN_ANSWERS_SCHEMA__: JSON.stringify(answersSchema), __CN_VERIFIED_YAML_SHAPES__: JSON.stringify(verifiedShapes) },
   entryPoints: { main: join(root, 'src/main.ts') },
   outdir,
   outExtension: { '.js': '.cjs' },

@@ -678,7 +678,7 @@ test('user story: edit three generated files, change two choices, regenerate, lo
 describe('pure pieces', () => {
   test('reconcile: each table row from in-memory inputs', async () => {
     const { reconcile } = await import('../src/reconcile/reconcile.js');
-    const { sha256 } = await import('../src/reconcile/manifest.js');
+    const { sha256 } = await import('../src/util/hash.js');
     const tf = (content: string) => ({ content, block: 'base', source: 't', executable: false });
     const entry = (base: string) => ({ block: 'base', sha256: sha256(base), base });
     const tree = new Map([

@@ -7,17 +7,13 @@
 // hostile clone): every entry is validated on its own, an entry whose path is not a normalized
 // repository-relative path is dropped with a warning (so it can never lead a write or a delete outside
 // the repository), and a base whose hash does not match is ignored by reconcile.
-import * as crypto from 'node:crypto';
 import { z } from 'zod';
+import { sha256 } from '../util/hash.js';
 import { safeRelative } from '../util/paths.js';
 import { UserError, type Problem } from '../util/errors.js';
 
 export const MANIFEST_FILE = '.cn-scaffold/manifest.json';
 
-// crypto.hash (Node 20.12+, so always here: engines >= 20.19) is the one-shot form, without a Hash
-// object per file; the fallback keeps the unbundled sources working on any Node that runs them.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-export const sha256 = (s: string): string => (oneShot ? oneShot('sha256', s, 'hex') : crypto.createHash('sha256').update(s, 'utf8').digest('hex'));
 
 const StoredEntrySchema = z.object({
   block: z.string(),

@@ -14,7 +14,8 @@
 // A path that is not a regular file on disk (a directory, a symlink, or below a symlinked folder) is
 // never written or deleted, even with --force.
 import type { Tree } from '../render/render.js';
-import { sha256, trustedBase, type Manifest, type ManifestEntry } from './manifest.js';
+import { sha256 } from '../util/hash.js';
+import { trustedBase, type Manifest, type ManifestEntry } from './manifest.js';
 import { hasConflictMarkers, threeWayMerge, type MergeOutcome } from './merge.js';
 
 export type ChangeKind = 'create' | 'update' | 'merge' | 'conflict' | 'keep' | 'delete' | 'skip' | 'unchanged';

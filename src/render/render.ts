@@ -4,6 +4,7 @@ import Handlebars from 'handlebars/runtime';
 import { FAILSAFE_SCHEMA, loadAll as loadAllYaml } from 'js-yaml';
 import templates from 'virtual:templates';
 import { helpers } from './helpers.js';
+import { sha256 } from '../util/hash.js';
 import type { PlannedFile } from '../plan/plan.js';
 
 export interface TreeFile {
@@ -63,21 +64,37 @@ function isGoTemplated(path: string): boolean {
 // services (a chart's values.schema.json, its CI values), and the same bytes parse the same way.
 const parsedBack = { yaml: new Set<string>(), json: new Set<string>() };
 
-// YAML parsed back in this process, by shape: the text with the value of every `key: value` and
-// `- value` line masked when that value is a "safe" plain scalar (below). A document is well-formed
-// if another document of the same shape was: swapping one safe scalar for another at the end of a
-// line cannot change the structure wherever that line sits (a mapping entry, a list item, block
-// scalar text, a quoted or flow scalar running over lines), because a safe scalar has no indicator
-// (`: `, ` #`, quotes, flow brackets, `&*!|>%@` first, `- `) and no line break. Services differ in
-// exactly such values (names, ports, image paths), so 20 charts of one language and protocol parse
-// one values.yaml instead of 20. Key characters are restricted as well, and nothing else is masked.
-// Shapes are kept per source template and computed from its second distinct output on: a template
-// rendered once (most of them) costs no shape.
-const SAFE_VALUE_LINE = /^( *(?:- )?(?:[A-Za-z0-9_][A-Za-z0-9_.\/-]*: )?)([A-Za-z0-9_/.][A-Za-z0-9 ._/@*-]*[A-Za-z0-9._/@*-]|[A-Za-z0-9_/.])$/gm;
-const parsedShapes = new Map<string, { first: string } | Set<string>>();
+// YAML is parsed back by shape: the text with some line ends masked. A document is well-formed if
+// another document of the same shape was, because what is masked cannot change the structure
+// wherever its line sits (a mapping entry, a list item, block scalar text, a quoted, plain or flow
+// scalar running over lines, a comment):
+// - the value of a `key: value` or `- value` line when it is a "safe" plain scalar: no indicator
+//   (`: `, ` #`, quotes, brackets, `,`, `&*!|>%@-` first) and no line break;
+// - the same when the value is double-quoted and holds no quote, backslash, space, `#` or `,` (and
+//   starts with a safe character, so it cannot follow an outer quoted scalar's end), e.g. an image
+//   reference `"r.example.com/a/b:dev"`;
+// - the text of a comment line that holds no quote or backslash (a quoted scalar running over lines
+//   keeps its end where it was).
+// Keys are never masked (duplicate keys built from values are still parsed), nor is anything else.
+// Services differ in exactly such values (names, ports, image paths): 20 charts of one language and
+// protocol parse one values.yaml instead of 20.
+const SAFE_VALUE_LINE = /^( *(?:- )?(?:[A-Za-z0-9_][A-Za-z0-9_.\/-]*: )?)([A-Za-z0-9_/.][A-Za-z0-9 ._/@*-]*[A-Za-z0-9._/@*-]|[A-Za-z0-9_/.]|"[A-Za-z0-9_/.][A-Za-z0-9._/@*:=+-]*")$|^( *#)[^"'\\\n]*$/gm;
 /** The shape of a YAML text (see above); lines without a prefix stay as they are. */
 export function yamlShape(text: string): string {
-  return text.replace(SAFE_VALUE_LINE, (line, prefix: string) => (prefix === '' ? line : prefix + '\u0000'));
+  return text.replace(SAFE_VALUE_LINE, (line, prefix: string | undefined, _value, comment: string | undefined) =>
+    comment !== undefined ? comment + '\u0000' : prefix ? prefix + '\u0000' : line,
+  );
+}
+
+// The shapes (sha256 of yamlShape) known to parse: those the build parsed (scripts/build.mjs renders
+// representative answers with this same code and compiles their shapes in; a template that renders
+// invalid YAML for them fails the build), and those parsed in this process. An output of any other
+// shape is parsed here, so a template bug still fails the run before anything is written.
+declare const __CN_VERIFIED_YAML_SHAPES__: readonly string[] | undefined;
+const parsedShapes = new Set<string>(typeof __CN_VERIFIED_YAML_SHAPES__ === 'undefined' ? [] : __CN_VERIFIED_YAML_SHAPES__);
+/** Every shape known to parse (the build compiles these into the bundle). */
+export function parsedYamlShapes(): string[] {
+  return [...parsedShapes].sort();
 }
 
 function parseYaml(path: string, content: string, source: string): void {
@@ -92,19 +109,12 @@ function parseYaml(path: string, content: string, source: string): void {
   }
 }
 
-/** Parses a YAML output back unless one of the same shape from the same template already parsed. */
+/** Parses a YAML output back unless one of the same shape is known to parse. */
 function checkYaml(path: string, content: string, source: string): void {
-  let seen = parsedShapes.get(source);
-  if (seen === undefined) {
-    parseYaml(path, content, source);
-    parsedShapes.set(source, { first: content });
-    return;
-  }
-  if (!(seen instanceof Set)) parsedShapes.set(source, (seen = new Set([yamlShape(seen.first)])));
-  const shape = yamlShape(content);
-  if (seen.has(shape)) return;
+  const shape = sha256(yamlShape(content));
+  if (parsedShapes.has(shape)) return;
   parseYaml(path, content, source);
-  seen.add(shape);
+  parsedShapes.add(shape);
 }
 
 export function checkParses(path: string, content: string, source: string): void {

@@ -1,7 +1,8 @@
 // The manifest format: each distinct merge base stored once, format 1 still read, and a forged base
 // never hidden behind another entry's hash.
 import { describe, expect, test } from 'vitest';
-import { manifestChunks, manifestEquals, parseManifest, serializeManifest, sha256, trustedBase, type Manifest } from '../../src/reconcile/manifest.js';
+import { manifestChunks, manifestEquals, parseManifest, serializeManifest, trustedBase, type Manifest } from '../../src/reconcile/manifest.js';
+import { sha256 } from '../../src/util/hash.js';
 
 const tool = { name: 'cn-scaffold', version: '0.1.0' };
 const entry = (base: string, block = 'base') => ({ block, sha256: sha256(base), base });
