@@ -110,8 +110,11 @@ describe('GitHub Actions workflows are hardened in every combination', () => {
     expect(wf.jobs['deploy-production'].environment).toBe('production');
     expect(wf.jobs['deploy-production'].needs).toContain('deploy-staging');
     const run = wf.jobs['deploy-staging'].steps.map((s: { run?: string }) => s.run ?? '').join('\n');
-    expect(run).toMatch(/helm upgrade --install "\$SERVICE" deploy\/charts\/"\$SERVICE" .*--atomic --wait/);
+    expect(run).toMatch(/helm upgrade --install "\$SERVICE" deploy\/charts\/"\$SERVICE" --namespace "\$NAMESPACE" .*--atomic --wait/);
     expect(run).toContain('image.digest="$DIGEST"');
+    // The release namespace is the project's, set once in the job's env (scripts read values from env).
+    const answers = parse(text(trees[0]!.tree, 'cn-scaffold.yaml')) as { project: { name: string; namespace?: string } };
+    expect(wf.jobs['deploy-staging'].env.NAMESPACE).toBe(answers.project.namespace ?? answers.project.name);
   });
 
   test("the image is scanned once, before it is pushed, at the registry's threshold", () => {

@@ -117,6 +117,13 @@ describe('observability trees', () => {
     expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector.observability.svc.cluster.local:4318');
     expect(env.OTEL_SERVICE_NAME).toBe('api');
     expect(env.OTEL_RESOURCE_ATTRIBUTES).toMatch(/k8s\.pod\.name=\$\(OTEL_K8S_POD_NAME\)/);
+    // service.namespace follows the pod's part-of label (the chart's partOf value), defined before its use.
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toMatch(/^service\.namespace=\$\(OTEL_K8S_PART_OF\),/);
+    const vars = api.env as { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
+    const partOf = vars.findIndex((e) => e.name === 'OTEL_K8S_PART_OF');
+    expect(vars[partOf]!.valueFrom!.fieldRef!.fieldPath).toBe("metadata.labels['app.kubernetes.io/part-of']");
+    expect(partOf).toBeLessThan(vars.findIndex((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES'));
+    expect(api.partOf).toBe('shop');
     const none = (await docs(path.join(dirs['prometheus-fluentbit-none']!, 'deploy/charts/api/values.yaml')))[0]!;
     expect((none.env as { name: string }[]).some((e) => e.name.startsWith('OTEL_'))).toBe(false);
   });

@@ -211,7 +211,7 @@ function languageWorkflow(p: Pipeline, first: PipelineService, perms: Permission
       // Required reviewers on the "production" environment turn this job into the approval gate.
       environment: env,
       concurrency: { group: `deploy-${env}-${s.name}`, 'cancel-in-progress': false },
-      env: { SERVICE: e('inputs.service'), DIGEST: e('needs.publish.outputs.digest'), TAG: e('github.sha') },
+      env: { SERVICE: e('inputs.service'), NAMESPACE: p.namespace, DIGEST: e('needs.publish.outputs.digest'), TAG: e('github.sha') },
       steps: [
         checkout,
         { name: 'Set up Helm', uses: ACTIONS.setupHelm.uses, with: { version: `v${TOOL_VERSIONS.helm}` } },
@@ -221,7 +221,7 @@ function languageWorkflow(p: Pipeline, first: PipelineService, perms: Permission
           env: { KUBECONFIG_DATA: e('secrets.KUBECONFIG') },
           run: 'umask 077\nprintf \'%s\\n\' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig"\necho "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"\n',
         },
-        { name: `helm upgrade --install (${p.delivery.strategy})`, run: deployCommands(p, shell, '$DIGEST', '$TAG').join('\n') + '\n' },
+        { name: `helm upgrade --install (${p.delivery.strategy})`, run: deployCommands({ ...p, namespace: '"$NAMESPACE"' }, shell, '$DIGEST', '$TAG').join('\n') + '\n' },
       ],
     });
     jobs['deploy-staging'] = deploy('staging', ['publish', ...(last === 'sign' ? ['sign'] : [])]);

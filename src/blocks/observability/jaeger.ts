@@ -40,10 +40,14 @@ export default defineBlock({
         { name: 'OTEL_SERVICE_NAME', value: service.name },
         { name: 'OTEL_K8S_POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
         { name: 'OTEL_K8S_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+        // service.namespace groups the services of one application: the pod's app.kubernetes.io/part-of
+        // label, which the chart sets from the `partOf` value (the project name unless changed).
+        // Downward API: fieldRef supports metadata.labels['<KEY>'] (EnvVarSource, Kubernetes API reference).
+        { name: 'OTEL_K8S_PART_OF', valueFrom: { fieldRef: { fieldPath: "metadata.labels['app.kubernetes.io/part-of']" } } },
         // $(VAR) is expanded by the kubelet from the variables defined above it.
         {
           name: 'OTEL_RESOURCE_ATTRIBUTES',
-          value: `service.namespace=${ctx.project.name},k8s.pod.name=$(OTEL_K8S_POD_NAME),k8s.namespace.name=$(OTEL_K8S_NAMESPACE)`,
+          value: 'service.namespace=$(OTEL_K8S_PART_OF),k8s.pod.name=$(OTEL_K8S_POD_NAME),k8s.namespace.name=$(OTEL_K8S_NAMESPACE)',
         },
       ],
     }),
