@@ -25,25 +25,27 @@ const common = {
   define: { __CN_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 };
+/** Bundles `code` (TypeScript importing the sources, with the templates) and runs it; returns its stdout. */
+async function probe(code) {
+  const out = await build({
+    ...common,
+    minify: false,
+    legalComments: 'none',
+    write: false,
+    format: 'cjs',
+    stdin: { contents: code, resolveDir: root, loader: 'ts' },
+    plugins: [esbuildTemplatesPlugin(join(root, 'templates'))],
+  });
+  return execFileSync(process.execPath, ['-'], { input: out.outputFiles[0].text, encoding: 'utf8' });
+}
+
 // The answers JSON Schema depends only on the (static) catalog: compute it here, once, from the same
 // sources, and compile it into the bundle as a string (see answersSchemaText in src/config/answers-file.ts).
-const probe = await build({
-  ...common,
-  minify: false,
-  legalComments: 'none',
-  write: false,
-  format: 'cjs',
-  stdin: {
-    contents:
-      "import { answersJsonSchema } from './src/config/answers-file.ts';\n" +
-      "import { catalog } from './src/catalog/registry.ts';\n" +
-      "process.stdout.write(JSON.stringify(answersJsonSchema(catalog), null, 2) + '\\n');\n",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  plugins: [esbuildTemplatesPlugin(join(root, 'templates'))],
-});
-const answersSchema = execFileSync(process.execPath, ['-'], { input: probe.outputFiles[0].text, encoding: 'utf8' });
+const answersSchema = await probe(
+  "import { answersJsonSchema } from './src/config/answers-file.ts';\n" +
+    "import { catalog } from './src/catalog/registry.ts';\n" +
+    "process.stdout.write(JSON.stringify(answersJsonSchema(catalog), null, 2) + '\\n');\n",
+);
 JSON.parse(answersSchema); // fail the build, not a user's run, if it is not JSON
 
 // YAML shapes verified here (see parsedYamlShapes in src/render/render.ts): representative projects
@@ -58,26 +60,16 @@ const REPRESENTATIVE_ANSWERS = [
       ['node', 'go', 'python', 'java'].map((language, i) => `  - { name: ${language}-${protocol}, language: ${language}, port: ${8080 + i}, protocol: ${protocol} }\n`).join(''),
   ),
 ];
-const shapesProbe = await build({
-  ...common,
-  minify: false,
-  legalComments: 'none',
-  write: false,
-  format: 'cjs',
-  stdin: {
-    contents:
-      "import { readAnswersText } from './src/config/sources.ts';\n" +
+const verifiedShapes = JSON.parse(
+  await probe(
+    "import { readAnswersText } from './src/config/sources.ts';\n" +
       "import { catalog } from './src/catalog/registry.ts';\n" +
       "import { renderProject } from './src/generate.ts';\n" +
       "import { parsedYamlShapes } from './src/render/render.ts';\n" +
       `for (const text of ${JSON.stringify(REPRESENTATIVE_ANSWERS)}) renderProject(readAnswersText(text, 'answers.yaml'), catalog);\n` +
       'process.stdout.write(JSON.stringify(parsedYamlShapes()));\n',
-    resolveDir: root,
-    loader: 'ts',
-  },
-  plugins: [esbuildTemplatesPlugin(join(root, 'templates'))],
-});
-const verifiedShapes = JSON.parse(execFileSync(process.execPath, ['-'], { input: shapesProbe.outputFiles[0].text, encoding: 'utf8' }));
+  ),
+);
 
 // commander requires node:child_process when it loads, for executable subcommands, which cn-scaffold
 // does not have; loading it (and net, stream, dgram behind it) costs ~2 ms of every start. Its
