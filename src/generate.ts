@@ -26,7 +26,7 @@ export interface Rendered {
  * phase (template data, parsed-back documents) in the old generation until the writes: a run is too
  * short for V8 to start a full collection by itself. So for these: the young generation is held at the
  * size start-up gave it, and a full collection runs once the plan is made and once it is rendered.
- * Measured by `npm run bench`: 100 services (~3,400 files) peak at ~78 MiB of RSS instead of ~90, for
+ * Measured by `npm run bench`: 100 services (~3,400 files) peak at ~76 MiB of RSS instead of ~90, for
  * ~15 ms. Smaller repositories keep V8's defaults, the faster ones.
  */
 export const LARGE_REPOSITORY_SERVICES = 30;
