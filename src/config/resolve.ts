@@ -111,9 +111,10 @@ export function selectedBlocks(catalog: Catalog, config: Record<string, any>): s
   return out;
 }
 
-function ruleProblem(r: Rule, raw: RawAnswers): Problem {
-  const path = r.paths[0]!.split('.');
-  return { key: r.paths[0], origin: originOf(raw, path), message: `${r.message} [${r.id}]`, fix: r.fix };
+/** One problem per answer that made the rule fire (`rule.at`), else one for its first path. */
+function ruleProblems(r: Rule, raw: RawAnswers, config: Config): Problem[] {
+  const keys = r.at?.(config) ?? [];
+  return (keys.length > 0 ? keys : [r.paths[0]!]).map((key) => ({ key, origin: originOf(raw, key.split('.')), message: `${r.message} [${r.id}]`, fix: r.fix }));
 }
 
 /**
@@ -155,10 +156,10 @@ export function resolveConfig(raw: RawAnswers, catalog: Catalog, rules?: Rule[])
     }
   }
   const fired = evaluateRules(config, rules);
-  problems.push(...fired.filter((r) => r.severity === 'error').map((r) => ruleProblem(r, raw)));
+  problems.push(...fired.filter((r) => r.severity === 'error').flatMap((r) => ruleProblems(r, raw, config)));
   if (problems.length > 0) throw new UserError('These choices cannot be generated:', problems);
-  warnings.push(...fired.filter((r) => r.severity === 'warning').map((r) => ruleProblem(r, raw)));
-  const infos = fired.filter((r) => r.severity === 'info').map((r) => ruleProblem(r, raw));
+  warnings.push(...fired.filter((r) => r.severity === 'warning').flatMap((r) => ruleProblems(r, raw, config)));
+  const infos = fired.filter((r) => r.severity === 'info').flatMap((r) => ruleProblems(r, raw, config));
 
   const p = config.project;
   const project: ResolvedProject = {
