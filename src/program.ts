@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { catalog } from './catalog/registry.js';
 import { answerFlags } from './commands/flags.js';
+import { GRAPH_FLAGS } from './commands/graph-flags.js';
 import { UsageError } from './util/errors.js';
 import { writeErr, writeOut } from './util/output.js';
 
@@ -14,6 +15,7 @@ export function addAnswerOptions(cmd: Command): Command {
     .option('-a, --answers <file>', 'answers file (YAML or JSON), same format as cn-scaffold.yaml')
     .option('-s, --set <key=value>', 'set any answer by dotted key (repeatable); wins over flags and files', collect)
     .option('--service <name[:lang[:port[:proto[:replicas]]]]>', 'add a service (repeatable), e.g. api:node:8080:http:2', collect);
+  for (const f of GRAPH_FLAGS) cmd.option(`--${f.flag} <${f.syntax}>`, `${f.description}, e.g. ${f.example}`, collect);
   for (const f of answerFlags(catalog)) cmd.addOption(new Option(`--${f.flag} <value>`, f.description));
   return cmd;
 }
@@ -47,6 +49,7 @@ Examples:
   $ cn-scaffold init                         # interactive, in the current directory
   $ cn-scaffold init shop --yes              # defaults: one Node.js service, Docker, Kubernetes + Helm
   $ cn-scaffold init shop --name shop --service api:node:8080 --service billing:go:9000:grpc --no-git
+  $ cn-scaffold init shop --service web:node:8080 --service orders:go:9090:grpc --call web:orders --expose web --no-git
   $ cn-scaffold init shop --answers answers.yaml --set containerization.runtime=cri-o
   $ cn-scaffold init shop --yes --containerization podman --dry-run --json`,
   );

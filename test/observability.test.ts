@@ -90,7 +90,8 @@ describe('observability trees', () => {
   test('metrics address is contributed for progressive delivery', async () => {
     const { catalog } = await import('../src/catalog/registry.js');
     const kps = catalog.blocks.find((b) => b.category === 'observability' && b.id === 'kube-prometheus-stack')!;
-    const ctx = { config: {} as any, project: { namespace: 'shop', name: 'shop' } as any, services: [], options: {}, has: () => true };
+    const { buildGraph } = await import('../src/graph/graph.js');
+    const ctx = { config: {} as any, project: { namespace: 'shop', name: 'shop' } as any, services: [], graph: buildGraph([]), options: {}, has: () => true };
     expect(kps.contribute!(ctx).metrics?.prometheusAddress).toBe('http://prometheus-operated.monitoring.svc.cluster.local:9090');
   });
 

@@ -61,8 +61,41 @@ export const CATEGORIES: CategoryDef[] = [
       { key: 'tracing', title: 'Tracing', question: 'Where do traces go?', default: 'jaeger', optional: true },
     ],
   },
-  { id: 'discovery', title: 'Discovery, mesh and proxy', summary: 'Service discovery, service mesh and edge proxy', slots: [] },
-  { id: 'network-policy', title: 'Network policy', summary: 'Which traffic is allowed between workloads', slots: [] },
-  { id: 'storage', title: 'Storage', summary: 'Databases and persistent storage', slots: [] },
-  { id: 'messaging', title: 'Messaging', summary: 'Messaging and RPC between services', slots: [] },
+  // Wave 2: these categories consume the service graph (services[].calls, expose, egress, publishes,
+  // subscribes, responds, uses; src/graph/graph.ts). A slot without registered blocks is not asked.
+  {
+    id: 'discovery',
+    title: 'Discovery, mesh and proxy',
+    summary: 'How services find each other, the north-south entry, and the service mesh',
+    slots: [
+      { key: 'dns', title: 'Service discovery', question: 'How do services find each other?', default: 'coredns' },
+      { key: 'gateway', title: 'Gateway', question: 'What routes traffic from outside the cluster to exposed services?', default: 'envoy-gateway', optional: true },
+      { key: 'mesh', title: 'Service mesh', question: 'Which service mesh (mTLS and per-call authorization)?', default: 'none', optional: true },
+    ],
+  },
+  {
+    id: 'network-policy',
+    title: 'Network policy',
+    summary: 'Default-deny in the application namespace, then exactly the edges of the service graph',
+    slots: [{ key: 'engine', title: 'Policy engine', question: 'What enforces network policy in the cluster?', default: 'kubernetes', optional: true }],
+  },
+  {
+    id: 'storage',
+    title: 'Storage',
+    summary: 'Databases, key-value stores and volumes, one logical database per service',
+    slots: [
+      { key: 'sql', title: 'SQL database', question: 'Which SQL (MySQL-protocol) database for services that use sql?', default: 'none', optional: true },
+      { key: 'kv', title: 'Key-value store', question: 'Which key-value store for services that use kv?', default: 'none', optional: true },
+      { key: 'volumes', title: 'Volumes', question: 'Where do persistent volumes come from?', default: 'cluster-default' },
+    ],
+  },
+  {
+    id: 'messaging',
+    title: 'Messaging',
+    summary: 'RPC between services and publish/subscribe messaging',
+    slots: [
+      { key: 'rpc', title: 'RPC', question: 'How do services call each other over RPC?', default: 'grpc', optional: true },
+      { key: 'pubsub', title: 'Publish/subscribe', question: 'Which messaging system for publish/subscribe and request/reply?', default: 'none', optional: true },
+    ],
+  },
 ];

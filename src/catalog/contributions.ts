@@ -2,6 +2,10 @@
 // Shared templates iterate over the merged contributions, so a new block never edits another
 // block's templates and there is never one template per combination of choices.
 import type { ResolvedService } from '../config/schema.js';
+import type { NetworkContribution, MergedNetwork, GatewayRef, StorageClasses, LocalContribution, MergedLocal } from './network.js';
+import { emptyNetwork, mergeNetwork, mergeLocal } from './network.js';
+
+export type * from './network.js';
 
 export interface ReadmeSection {
   title: string;
@@ -98,6 +102,25 @@ export interface Contributions {
   pipeline?: { steps?: PipelineStep[]; registry?: PipelineRegistry; scanSeverity?: ScanSeverity };
   /** Where metrics can be queried (used by progressive-delivery analysis). */
   metrics?: { prometheusAddress: string };
+  /**
+   * Network peers this block runs (Prometheus, the OTLP collector, the gateway, NATS, ...) and the
+   * edges it needs to or from the services: every enforcement layer (NetworkPolicy, mesh
+   * authorization) and the README's edge table iterate over these, never over block ids.
+   */
+  network?: NetworkContribution;
+  /** Labels and annotations of the application namespace (deploy/namespace.yaml), e.g. mesh injection. */
+  namespace?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  /** The north-south entry the services' routes attach to (one provider: the gateway block). */
+  gateway?: GatewayRef;
+  /** StorageClass names for the PVCs other blocks create (one provider: the storage.volumes block). */
+  storageClass?: StorageClasses;
+  /** Containers and per-service environment for the local run (compose). */
+  local?: LocalContribution;
+  /**
+   * Manifests (files or folders, relative to the repository root) applied after the namespace and
+   * before the service charts, by `make deploy` and by every CI deploy job (e.g. network policies).
+   */
+  deploy?: { apply?: string[] };
 }
 
 /** Merged, plain-data view handed to templates (strict Handlebars: every key exists). */
@@ -111,6 +134,12 @@ export interface MergedContributions {
   /** scanSeverity: last contribution wins, DEFAULT_SCAN_SEVERITY when none. */
   pipeline: { steps: PipelineStep[]; registry: PipelineRegistry | null; scanSeverity: ScanSeverity };
   metrics: { prometheusAddress: string } | null;
+  network: MergedNetwork;
+  namespace: { labels: Record<string, string>; annotations: Record<string, string> };
+  gateway: GatewayRef | null;
+  storageClass: StorageClasses;
+  local: MergedLocal;
+  deploy: { apply: string[] };
 }
 export interface MergedChart {
   podAnnotations: Record<string, string>;
@@ -137,8 +166,11 @@ export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>
   return out;
 }
 
-/** Merges contributions in the given (registry) order; readme sections are stably sorted by `order`. */
-export function mergeContributions(list: Contributions[]): MergedContributions {
+/**
+ * Merges contributions in the given (registry) order; readme sections are stably sorted by `order`.
+ * `blocks[i]` names the block of `list[i]` (network edges remember which block needs them).
+ */
+export function mergeContributions(list: Contributions[], blocks: string[] = []): MergedContributions {
   const m: MergedContributions = {
     readme: [],
     make: [],
@@ -148,8 +180,14 @@ export function mergeContributions(list: Contributions[]): MergedContributions {
     notes: [],
     pipeline: { steps: [], registry: null, scanSeverity: DEFAULT_SCAN_SEVERITY },
     metrics: null,
+    network: emptyNetwork(),
+    namespace: { labels: {}, annotations: {} },
+    gateway: null,
+    storageClass: {},
+    local: { services: [], env: [] },
+    deploy: { apply: [] },
   };
-  for (const c of list) {
+  for (const [i, c] of list.entries()) {
     m.readme.push(...(c.readme ?? []));
     m.make.push(...(c.make ?? []));
     m.validate.push(...(c.validate ?? []));
@@ -161,6 +199,13 @@ export function mergeContributions(list: Contributions[]): MergedContributions {
     if (c.pipeline?.registry) m.pipeline.registry = c.pipeline.registry;
     if (c.pipeline?.scanSeverity) m.pipeline.scanSeverity = c.pipeline.scanSeverity;
     if (c.metrics) m.metrics = c.metrics;
+    if (c.network) mergeNetwork(m.network, c.network, blocks[i] ?? 'base');
+    Object.assign(m.namespace.labels, c.namespace?.labels);
+    Object.assign(m.namespace.annotations, c.namespace?.annotations);
+    if (c.gateway) m.gateway = c.gateway;
+    if (c.storageClass) m.storageClass = c.storageClass;
+    if (c.local) mergeLocal(m.local, c.local);
+    m.deploy.apply.push(...(c.deploy?.apply ?? []));
   }
   m.readme = m.readme.map((s, i) => ({ s, i })).sort((x, y) => x.s.order - y.s.order || x.i - y.i).map((x) => x.s);
   const seen = new Set<string>();

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { Config, ResolvedProject, ResolvedService } from '../config/schema.js';
 import type { Contributions, MergedChart, MergedContributions } from './contributions.js';
+import type { ServiceGraph } from '../graph/graph.js';
 
 export type CategoryId =
   | 'containerization'
@@ -51,6 +52,8 @@ export interface BlockContext<O = Record<string, unknown>> {
   config: Config;
   project: ResolvedProject;
   services: ResolvedService[];
+  /** The service graph: calls, exposure, egress, NATS subjects, data use (src/graph/graph.ts). */
+  graph: ServiceGraph;
   /** This block's own options, defaults applied. */
   options: O;
   /** Whether a block (`category/id`) is selected. */

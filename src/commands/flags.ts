@@ -34,7 +34,7 @@ function computeAnswerFlags(catalog: Catalog): AnswerFlag[] {
     { flag: 'namespace', attr: 'namespace', key: 'project.namespace', description: 'Kubernetes namespace (default: the project name)' },
     { flag: 'image-registry', attr: 'imageRegistry', key: 'project.image.registry', description: 'image registry host, e.g. ghcr.io' },
     { flag: 'image-repository', attr: 'imageRepository', key: 'project.image.repository', description: 'image repository path, e.g. acme/shop' },
-    { flag: 'kubernetes-version', attr: 'kubernetesVersion', key: 'project.kubernetesVersion', description: 'target Kubernetes minor, e.g. 1.32' },
+    { flag: 'kubernetes-version', attr: 'kubernetesVersion', key: 'project.kubernetesVersion', description: 'target Kubernetes minor, e.g. 1.34' },
   ];
   for (const cat of catalog.categories) {
     cat.slots.forEach((slot, i) => {

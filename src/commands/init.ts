@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { catalog } from '../catalog/registry.js';
 import { UserError, type Problem } from '../util/errors.js';
 import { collectAnswers, type AnswerOptions } from './flags.js';
+import { applyGraphFlags } from './graph-flags.js';
 import { missingAnswers } from '../config/resolve.js';
 import { pick } from '../config/rules.js';
 import { setAt } from '../config/sources.js';
@@ -63,6 +64,7 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
     const missing = missingAnswers(raw);
     if (missing.length) throw new UserError('Some answers are missing:', missing);
   }
+  applyGraphFlags(raw, opts);
 
   // 4. Validate, plan and render in memory (throws before any write).
   const { resolved, contrib, tree } = renderProject(raw, catalog);

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { catalog } from '../catalog/registry.js';
 import { UserError, ExitCode, type Problem } from '../util/errors.js';
 import { collectAnswers, type AnswerOptions } from './flags.js';
+import { applyGraphFlags } from './graph-flags.js';
 import { emptyAnswers, originOf, readAnswersText, type RawAnswers } from '../config/sources.js';
 import { migrateAnswers } from '../config/migrate.js';
 import { resolveConfig } from '../config/resolve.js';
@@ -78,6 +79,7 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
 
   // 2. Overlay flags / --set / --answers, validate, plan and render in memory (throws before any write).
   const raw = await collectAnswers(opts, catalog, fileRaw);
+  applyGraphFlags(raw, opts);
   const { resolved, tree } = renderProject(raw, catalog);
   warnings.push(...resolved.warnings);
   const notes: Problem[] = resolved.infos;

@@ -7,6 +7,7 @@ import { buildProjectSchema, type Config, type ResolvedProject, type ResolvedSer
 import { dotted, originOf, type RawAnswers } from './sources.js';
 import { evaluateRules, type Rule } from './rules.js';
 import { LANGUAGE_TOOLING } from './languages.js';
+import { buildGraph, type ServiceGraph } from '../graph/graph.js';
 
 /** Answers that have a suggested default but must be given explicitly (or accepted with --yes). */
 export const CONFIRM_KEYS: { key: string; flag: string }[] = [
@@ -93,6 +94,8 @@ export interface Resolved {
   config: Config;
   project: ResolvedProject;
   services: ResolvedService[];
+  /** The service graph (calls, exposure, egress, subjects, data use), normalised. */
+  graph: ServiceGraph;
   /** Full ids (`category/block`) of every selected block, in registry order. */
   selected: string[];
   warnings: Problem[];
@@ -173,5 +176,12 @@ export function resolveConfig(raw: RawAnswers, catalog: Catalog, rules?: Rule[])
     image: `${project.image.registry}/${project.image.repository}/${s.name}`,
     testCommand: LANGUAGE_TOOLING[s.language].test,
   }));
-  return { config, project, services, selected, warnings, infos };
+  const graph = buildGraph(services);
+  // Call cycles are allowed (two services may well call each other) but worth knowing: a failure can
+  // then travel round the loop, and startup must not wait on callees (the skeletons' readiness does not).
+  for (const cycle of graph.cycles) {
+    const first = config.services.findIndex((s) => s.name === cycle[0]);
+    infos.push({ key: `services.${first}.calls`, origin: originOf(raw, ['services', first, 'calls']), message: `calls form a cycle: ${[...cycle, cycle[0]].join(' → ')} (allowed; keep timeouts short so a failure does not travel round it)` });
+  }
+  return { config, project, services, graph, selected, warnings, infos };
 }

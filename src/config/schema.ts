@@ -3,6 +3,10 @@
 // Schema all come from the same declarations.
 import { z } from 'zod';
 import type { Catalog } from '../catalog/define.js';
+import { checkGraph, graphFields } from './graph-schema.js';
+import { DEFAULT_KUBERNETES_VERSION } from './rules/define.js';
+
+export { DEFAULT_KUBERNETES_VERSION };
 
 export const ANSWERS_VERSION = 1;
 
@@ -34,6 +38,7 @@ export const ServiceSchema = z
       .describe('Port the service listens on (also its Kubernetes Service port)'),
     protocol: z.enum(PROTOCOLS).default('http').describe('http (REST/JSON) or grpc'),
     replicas: z.number().int().min(1).max(100).default(2).describe('Replicas (a PodDisruptionBudget is rendered when > 1)'),
+    ...graphFields,
   })
   .strict();
 export type Service = z.infer<typeof ServiceSchema>;
@@ -45,7 +50,7 @@ export const ProjectInfoSchema = z
   .object({
     name: dnsLabel('project name'),
     namespace: dnsLabel('namespace').optional().describe('Kubernetes namespace (defaults to the project name)'),
-    kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default('1.32').describe('Target Kubernetes minor version'),
+    kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default(DEFAULT_KUBERNETES_VERSION).describe('Target Kubernetes minor version'),
     image: z
       .object({
         registry: z
@@ -101,6 +106,7 @@ export function buildProjectSchema(catalog: Catalog) {
         if (ports.has(s.port)) ctx.addIssue({ code: 'custom', path: ['services', i, 'port'], message: `port ${s.port} is already used by services.${ports.get(s.port)} (each service needs its own port for local runs)` });
         else ports.set(s.port, i);
       });
+      checkGraph(cfg.services, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     });
 }
 

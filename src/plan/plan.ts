@@ -7,6 +7,7 @@ import type { Resolved } from '../config/resolve.js';
 import { safeRelative } from '../util/paths.js';
 import { templateExists, templatesUnder } from '../render/render.js';
 import { baseFiles } from './base.js';
+import { graphNetwork } from '../graph/graph.js';
 
 export interface PlannedFile {
   path: string;
@@ -21,6 +22,7 @@ export interface RootContext {
   tool: { name: string; version: string };
   project: Resolved['project'];
   services: Resolved['services'];
+  graph: Resolved['graph'];
   config: Resolved['config'];
   contrib: MergedContributions;
   selected: string[];
@@ -40,6 +42,7 @@ function blockContext(block: AnyBlock, r: Resolved): BlockContext<any> {
     config: r.config,
     project: r.project,
     services: r.services,
+    graph: r.graph,
     options: block.options.parse(section[block.id] ?? {}),
     has: (id) => r.selected.includes(id),
   };
@@ -66,9 +69,10 @@ export function plan(r: Resolved, catalog: Catalog): Plan {
   const blocks = catalog.blocks.filter((b) => r.selected.includes(fullId(b)));
   const contexts = new Map(blocks.map((b) => [b, blockContext(b, r)]));
 
-  // 1-2. Contributions first: file lists may depend on them (chart values, README, Makefile).
-  const contributions: Contributions[] = blocks.map((b) => b.contribute?.(contexts.get(b)!) ?? {});
-  const contrib = mergeContributions(contributions);
+  // 1-2. Contributions first: file lists may depend on them (chart values, README, Makefile). The
+  // services' own edges (calls, egress) come first, under the name `graph`.
+  const contributions: Contributions[] = [{ network: graphNetwork(r.graph) }, ...blocks.map((b) => b.contribute?.(contexts.get(b)!) ?? {})];
+  const contrib = mergeContributions(contributions, ['graph', ...blocks.map(fullId)]);
   const chartCache = new Map<string, ReturnType<typeof mergeChart>>();
   const chartFor = (s: Resolved['services'][number]) => {
     if (!chartCache.has(s.name)) chartCache.set(s.name, mergeChart(contributions, s));
@@ -79,6 +83,7 @@ export function plan(r: Resolved, catalog: Catalog): Plan {
     tool: TOOL,
     project: r.project,
     services: r.services,
+    graph: r.graph,
     config: r.config,
     contrib,
     selected: r.selected,

@@ -4,7 +4,7 @@
 // for any other source.
 import type { z } from 'zod';
 import { fullId, type AnyBlock, type Catalog } from '../catalog/define.js';
-import { dnsLabel, KUBERNETES_VERSIONS, LANGUAGES, PROTOCOLS, ProjectInfoSchema, ServiceSchema } from '../config/schema.js';
+import { DEFAULT_KUBERNETES_VERSION, dnsLabel, KUBERNETES_VERSIONS, LANGUAGES, PROTOCOLS, ProjectInfoSchema, ServiceSchema } from '../config/schema.js';
 import { setAt, type RawAnswers } from '../config/sources.js';
 import { evaluateRules, pick } from '../config/rules.js';
 import { LANGUAGE_TOOLING } from '../config/languages.js';
@@ -54,7 +54,7 @@ async function askProject(p: Prompter, raw: RawAnswers, dirName: string) {
   if (!given(raw, 'project.kubernetesVersion')) {
     const v = await p.select({
       message: 'Target Kubernetes version',
-      default: '1.32',
+      default: DEFAULT_KUBERNETES_VERSION,
       choices: [...KUBERNETES_VERSIONS].reverse().map((k) => ({ value: k, name: k })),
     });
     setAt(raw, ['project', 'kubernetesVersion'], v, ORIGIN);

@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { catalog } from '../../src/catalog/registry.js';
 import { evaluateRules, RULES } from '../../src/config/rules.js';
-import { KUBERNETES_VERSIONS, LANGUAGES, PROTOCOLS } from '../../src/config/schema.js';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, LANGUAGES, PROTOCOLS } from '../../src/config/schema.js';
 import { describeOption } from '../../src/prompts/walk.js';
 import { emptyAnswers, setAt, type RawAnswers } from '../../src/config/sources.js';
 
@@ -44,8 +44,9 @@ export function optionValues(): { block: string; key: string; values: unknown[] 
   return out;
 }
 
-function toConfig(row: Row): Record<string, any> {
+function toConfig(row: Row, services?: Record<string, unknown>[]): Record<string, any> {
   const raw = emptyAnswers();
+  if (services) setAt(raw, ['services'], services, 'matrix');
   for (const [k, v] of Object.entries(row)) setAt(raw, k.split('.'), v, 'matrix');
   return raw.data;
 }
@@ -57,8 +58,12 @@ export function rejection(row: Row): string | undefined {
     const b = catalog.blocks.find((x) => x.category === cat && x.slot === slot && x.id === v);
     if (b?.status === 'archived') return `${b.title} is archived`;
   }
-  const fired = evaluateRules(toConfig(row) as never).filter((r) => r.severity === 'error');
-  return fired.length ? fired[0]!.message : undefined;
+  // Valid for every language rotation the combinations may give its services (rules may depend on it).
+  for (let k = 0; k < LANGUAGES.length; k++) {
+    const fired = evaluateRules(toConfig(row, services(k, 2, row)) as never).filter((r) => r.severity === 'error');
+    if (fired.length) return fired[0]!.message;
+  }
+  return undefined;
 }
 
 /**
@@ -141,14 +146,46 @@ export function pairwise(dims: Dimension[], seed = 42): { rows: Row[]; uncovered
   return { rows, uncovered: [...uncovered] };
 }
 
-const services = (i: number, n = 2) =>
-  Array.from({ length: n }, (_, k) => ({
+/** The value a row gives a slot or option, else its default. */
+const valueIn = (row: Row, key: string) => (key in row ? row[key] : key.split('.').length === 3 ? optionDefault(key) : defaultOf(key));
+const offered = (key: string) => {
+  const v = defaultOf(key);
+  return v !== undefined && v !== 'none';
+};
+const chosen = (row: Row, key: string) => {
+  const [cat, slot] = key.split('.');
+  const v = valueIn(row, key);
+  return v !== undefined && v !== 'none' && catalog.blocks.some((b) => b.category === cat && b.slot === slot && b.id === v);
+};
+
+/**
+ * n services in rotating languages and protocols, with a service graph that fits the row: a chain of
+ * calls, egress to a DNS name and a CIDR, and (when the row has the block for it) an exposed service,
+ * NATS subjects and data use. `full`: every kind of edge, to trigger the rules about them.
+ */
+function services(i: number, n: number, row: Row, full = false): Record<string, any>[] {
+  const list: Record<string, any>[] = Array.from({ length: n }, (_, k) => ({
     name: `svc-${k}`,
     language: LANGUAGES[(i + k) % LANGUAGES.length],
     protocol: PROTOCOLS[(i + k) % PROTOCOLS.length],
     port: 8080 + k,
     replicas: (i + k) % 3 === 0 ? 1 : 2,
   }));
+  for (let k = 0; k + 1 < n; k++) list[k]!.calls = [`svc-${k + 1}`];
+  const last = list[n - 1]!;
+  last.egress = [{ host: 'api.example.com', port: 443 }, { host: '203.0.113.0/24', port: 5432 }];
+  if (full || (offered('discovery.gateway') && chosen(row, 'discovery.gateway'))) list[0]!.expose = true;
+  if (full || chosen(row, 'messaging.pubsub')) {
+    list[0]!.publishes = ['orders.created', 'quotes.get'];
+    last.subscribes = [{ subject: 'orders.created', queue: last.name, ...(valueIn(row, 'messaging.nats.jetstream') === false ? {} : { durable: true }) }];
+    last.responds = ['quotes.get'];
+  }
+  const uses = (s: Record<string, any>, kind: string) => (s.uses = [...(s.uses ?? []), kind]);
+  if (full || chosen(row, 'storage.sql')) uses(list[0]!, 'sql');
+  if (full || chosen(row, 'storage.kv')) uses(last, 'kv');
+  if (full || valueIn(row, 'storage.volumes') === 'rook-ceph') uses(list[0]!, 'objects');
+  return list;
+}
 
 export interface Combination {
   name: string;
@@ -156,10 +193,11 @@ export interface Combination {
   raw: RawAnswers;
 }
 
-function combination(name: string, row: Row, i: number, n = 2): Combination {
+function combination(name: string, row: Row, i: number, n = 2, graph: 'fit' | 'none' | 'full' = 'fit'): Combination {
   const raw = emptyAnswers();
   setAt(raw, ['project', 'name'], 'matrix', 'matrix');
-  setAt(raw, ['services'], services(i, n), 'matrix');
+  const list = graph === 'none' ? services(i, n, {}).map(({ calls, egress, ...s }) => s) : services(i, n, row, graph === 'full');
+  setAt(raw, ['services'], list, 'matrix');
   for (const [k, v] of Object.entries(row)) setAt(raw, k.split('.'), v, `matrix ${k}`);
   return { name, row, raw };
 }
@@ -176,7 +214,7 @@ export function buildMatrix(): Matrix {
   const dims = dimensions();
   const { rows, uncovered } = pairwise(dims);
   const valid: Combination[] = [];
-  valid.push(combination('all-defaults', {}, 0, 1));
+  valid.push(combination('all-defaults', {}, 0, 1, 'none'));
   valid.push(combination('mixed-languages', {}, 0, 4));
   // Everything enabled: every optional slot on its first block, every boolean option on.
   const everything: Row = {};
@@ -223,9 +261,9 @@ export function buildMatrix(): Matrix {
       const row: Row = {};
       for (const d of dims) row[d.key] = d.values[Math.floor(rand() * d.values.length)];
       for (const o of optionValues()) if (rand() < 0.5) row[o.key] = o.values[Math.floor(rand() * o.values.length)];
-      if (evaluateRules(toConfig(row) as never, [rule]).length && !Object.entries(row).some(([k, v]) => catalog.blocks.some((b) => `${b.category}.${b.slot}` === k && b.id === v && b.status === 'archived'))) found = row;
+      if (evaluateRules(toConfig(row, services(0, 2, row, true)) as never, [rule]).length && !Object.entries(row).some(([k, v]) => catalog.blocks.some((b) => `${b.category}.${b.slot}` === k && b.id === v && b.status === 'archived'))) found = row;
     }
-    if (found) invalid.push({ ...combination(`rule-${rule.id}`, found, 0), expected: rule.message });
+    if (found) invalid.push({ ...combination(`rule-${rule.id}`, found, 0, 2, 'full'), expected: rule.message });
     else unreachable.push(`rule ${rule.id} could not be triggered from slot/option choices`);
   }
   return { valid, invalid, uncoveredPairs: uncovered, unreachable };
@@ -233,7 +271,7 @@ export function buildMatrix(): Matrix {
 
 function defaultOf(key: string): unknown {
   const [cat, slot] = key.split('.');
-  if (key === 'project.kubernetesVersion') return '1.32';
+  if (key === 'project.kubernetesVersion') return DEFAULT_KUBERNETES_VERSION;
   return catalog.categories.find((c) => c.id === cat)?.slots.find((s) => s.key === slot)?.default;
 }
 function optionDefault(key: string): unknown {

@@ -22,7 +22,7 @@ describe('resolveConfig', () => {
   test('defaults fill a minimal answers file and derived values follow the project', () => {
     const r = resolveConfig(readAnswersText(MIN, 'a.yaml'), catalog);
     // Harbor is the default registry, so images live on its host unless project.image.registry says otherwise.
-    expect(r.project).toEqual({ name: 'shop', namespace: 'shop', kubernetesVersion: '1.32', image: { registry: 'harbor.example.com', repository: 'shop' } });
+    expect(r.project).toEqual({ name: 'shop', namespace: 'shop', kubernetesVersion: '1.34', image: { registry: 'harbor.example.com', repository: 'shop' } });
     expect(r.services[0]).toMatchObject({ name: 'api', language: 'node', port: 8080, protocol: 'http', replicas: 2, image: 'harbor.example.com/shop/api' });
     const ext = resolveConfig(readAnswersText(MIN + 'registry:\n  provider: external\n', 'a.yaml'), catalog);
     expect(ext.project.image.registry).toBe('ghcr.io');

@@ -30,8 +30,13 @@ export const pick = (c: PartialConfig, path: string): unknown =>
 /** The target Kubernetes minor (34 for "1.34"), the default when not answered yet. */
 export const kubeMinor = (c: PartialConfig) => Number(String(c.project?.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION).split('.')[1]);
 
-/** Kept here (not imported from schema.ts) so a rule file never pulls the zod schema in. */
-export const DEFAULT_KUBERNETES_VERSION = '1.32';
+/**
+ * The default target minor (kept here so a rule file never pulls the zod schema in). 1.34: the current
+ * Envoy Gateway line (v1.9, the default gateway) supports 1.33-1.36 (envoyproxy/gateway
+ * site/content/en/news/releases/matrix.md @v1.9.0), Linkerd edge charts need >= 1.31, and 1.32 is at
+ * its upstream end of life (https://kubernetes.io/releases/).
+ */
+export const DEFAULT_KUBERNETES_VERSION = '1.34';
 
 /** The services of a (partial) config, each with its index; [] before they are answered. */
 export const servicesOf = (c: PartialConfig): { s: Record<string, any>; i: number }[] =>

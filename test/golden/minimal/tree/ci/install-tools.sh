@@ -23,8 +23,8 @@ for tool in "$@"; do
       (cd "$TMP" && sha256sum -c "$f.sha256sum")
       tar -xzf "$TMP/$f" -C "$TMP" && install -m 0755 "$TMP/linux-$ARCH/helm" "$BIN/helm" ;;
     kubectl)
-      fetch "https://dl.k8s.io/release/v1.32.0/bin/linux/$ARCH/kubectl" "$TMP/kubectl"
-      fetch "https://dl.k8s.io/release/v1.32.0/bin/linux/$ARCH/kubectl.sha256" "$TMP/kubectl.sha256"
+      fetch "https://dl.k8s.io/release/v1.34.0/bin/linux/$ARCH/kubectl" "$TMP/kubectl"
+      fetch "https://dl.k8s.io/release/v1.34.0/bin/linux/$ARCH/kubectl.sha256" "$TMP/kubectl.sha256"
       echo "$(cat "$TMP/kubectl.sha256")  $TMP/kubectl" | sha256sum -c
       install -m 0755 "$TMP/kubectl" "$BIN/kubectl" ;;
     promtool)
