@@ -72,8 +72,8 @@ export type FileSpec =
   | { to: string; template: string; data?: Record<string, unknown> }
   /** Every template under a folder, keeping relative paths (`.hbs` stripped), rendered under `to`. */
   | { to: string; dir: string; data?: Record<string, unknown> }
-  /** Content produced in code (e.g. JSON via JSON.stringify). */
-  | { to: string; content: string; executable?: boolean };
+  /** Content produced in code (e.g. JSON via JSON.stringify); `why`: reasons `explain` prints for it. */
+  | { to: string; content: string; executable?: boolean; why?: string[] };
 
 export interface BlockDef<S extends z.ZodObject = z.ZodObject> {
   /** Unique within its category; the full id is `category/id`. */

@@ -41,12 +41,13 @@ export async function explain(path: string, opts: { dir?: string; json?: boolean
   }
   const contributors = resolved.selected.filter((id) => id !== f.block);
   const shared = f.block === 'base' || rel.endsWith('values.yaml') || rel.endsWith('values.schema.json');
-  const result = { path: rel, block: f.block, blockTitle: block?.title ?? 'repository skeleton', template: f.source, choices, ...(shared ? { contributions: contributors } : {}) };
+  const result = { path: rel, block: f.block, blockTitle: block?.title ?? 'repository skeleton', template: f.source, choices, ...(shared ? { contributions: contributors } : {}), ...(f.why ? { why: f.why } : {}) };
   if (opts.json) writeOut(JSON.stringify(result, null, 2) + '\n');
   else {
     const lines = [`${rel}`, `  block:    ${result.block} (${result.blockTitle})`, `  template: ${f.source.startsWith('(') ? f.source : 'templates/' + f.source}`];
     for (const [k, v] of Object.entries(choices)) lines.push(`  because:  ${k} = ${JSON.stringify(v)}`);
     if (shared && contributors.length) lines.push(`  shared file; contributions from: ${contributors.join(', ')}`);
+    for (const w of f.why ?? []) lines.push(`  why:      ${w}`);
     writeOut(lines.join('\n') + '\n');
   }
   return 0;

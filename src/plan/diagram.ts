@@ -2,6 +2,7 @@
 // diagram contributions so it changes whenever the choices do.
 import type { MergedContributions } from '../catalog/contributions.js';
 import type { ResolvedProject, ResolvedService } from '../config/schema.js';
+import type { ServiceGraph } from '../graph/graph.js';
 
 const GROUP_TITLES: Record<string, string> = {
   build: 'Build',
@@ -14,7 +15,10 @@ const GROUP_TITLES: Record<string, string> = {
 
 const label = (s: string) => `"${s.replace(/"/g, "'")}"`;
 
-export function mermaidDiagram(project: ResolvedProject, services: ResolvedService[], contrib: MergedContributions): string {
+/** The Mermaid node id of a service: blocks' diagram edges may name it (e.g. gateway → an exposed service). */
+export const serviceNodeId = (name: string) => `svc_${name.replace(/-/g, '_')}`;
+
+export function mermaidDiagram(project: ResolvedProject, services: ResolvedService[], contrib: MergedContributions, graph?: ServiceGraph): string {
   const nodes = [...contrib.diagram.nodes];
   if (!nodes.some((n) => n.id === 'registry')) nodes.push({ id: 'registry', label: project.image.registry, group: 'registry' });
   const lines = ['flowchart LR', '  dev(["Developer"])'];
@@ -22,7 +26,7 @@ export function mermaidDiagram(project: ResolvedProject, services: ResolvedServi
     const members = nodes.filter((n) => n.group === group);
     if (group === 'cluster') {
       lines.push(`  subgraph cluster[${label(`Kubernetes: namespace ${project.namespace}`)}]`);
-      for (const s of services) lines.push(`    svc_${s.name.replace(/-/g, '_')}[${label(`${s.name} (${s.language}, ${s.protocol}:${s.port})`)}]`);
+      for (const s of services) lines.push(`    ${serviceNodeId(s.name)}[${label(`${s.name} (${s.language}, ${s.protocol}:${s.port})`)}]`);
       for (const n of members.filter((m) => m.id !== 'k8s')) lines.push(`    ${n.id}[${label(n.label)}]`);
       lines.push('  end');
       continue;
@@ -32,7 +36,7 @@ export function mermaidDiagram(project: ResolvedProject, services: ResolvedServi
     for (const n of members) lines.push(`    ${n.id}[${label(n.label)}]`);
     lines.push('  end');
   }
-  const ids = new Set([...nodes.map((n) => n.id), 'dev', 'cluster']);
+  const ids = new Set([...nodes.map((n) => n.id), ...services.map((s) => serviceNodeId(s.name)), 'dev', 'cluster']);
   const edgeTarget = (id: string) => (id === 'k8s' ? 'cluster' : id);
   lines.push('  dev -->|git push| build');
   for (const e of contrib.diagram.edges) {
@@ -42,5 +46,7 @@ export function mermaidDiagram(project: ResolvedProject, services: ResolvedServi
     if (!ids.has(to) && to !== 'cluster') continue;
     lines.push(`  ${from} -->${e.label ? `|${e.label}|` : ''} ${to}`);
   }
+  // The calls the services declare (east-west), labelled with the callee's protocol.
+  for (const c of graph?.calls ?? []) lines.push(`  ${serviceNodeId(c.from)} -->|${c.protocol}| ${serviceNodeId(c.to)}`);
   return lines.join('\n');
 }

@@ -16,6 +16,7 @@ export interface PlannedFile {
   content?: string;
   data?: Record<string, unknown>;
   executable?: boolean;
+  why?: string[];
 }
 
 export interface RootContext {
@@ -50,7 +51,7 @@ function blockContext(block: AnyBlock, r: Resolved): BlockContext<any> {
 
 function expand(spec: FileSpec, block: string): PlannedFile[] {
   const to = safeRelative(spec.to);
-  if ('content' in spec) return [{ path: to, block, content: spec.content, executable: spec.executable }];
+  if ('content' in spec) return [{ path: to, block, content: spec.content, executable: spec.executable, ...(spec.why ? { why: spec.why } : {}) }];
   if ('template' in spec) {
     if (!templateExists(spec.template)) throw new Error(`${block}: template ${spec.template} does not exist`);
     return [{ path: to, block, template: spec.template, data: spec.data }];

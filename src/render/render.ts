@@ -14,6 +14,8 @@ export interface TreeFile {
   /** Template it came from (for `explain` and error messages). */
   source: string;
   executable: boolean;
+  /** Why the file's content is what it is, beyond its block (e.g. the edges behind each policy rule), for `explain`. */
+  why?: string[];
 }
 export type Tree = Map<string, TreeFile>;
 
@@ -156,7 +158,7 @@ export function render(planned: PlannedFile[], rootContext: object): Tree {
       else content = same;
     }
     if (tree.has(f.path)) throw new TemplateError(`two blocks produce ${f.path}: ${tree.get(f.path)!.block} and ${f.block}`);
-    tree.set(f.path, { content, block: f.block, source, executable });
+    tree.set(f.path, { content, block: f.block, source, executable, ...(f.why ? { why: f.why } : {}) });
   }
   return new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

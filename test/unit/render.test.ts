@@ -32,10 +32,12 @@ describe('templates', () => {
   });
 
   test('a value with YAML syntax cannot inject keys', () => {
-    const out = renderTemplate('orchestration/kubernetes/namespace.yaml.hbs', { project: { name: 'x', namespace: 'ns\n  evil: true' } }).content;
+    const contrib = { namespace: { labels: { 'a: b\n  evil': 'c\n  evil: true' }, annotations: {} } };
+    const out = renderTemplate('orchestration/kubernetes/namespace.yaml.hbs', { project: { name: 'x', namespace: 'ns\n  evil: true' }, contrib }).content;
     const doc = parse(out);
     expect(doc.metadata.name).toBe('ns\n  evil: true');
     expect(doc.metadata.evil).toBeUndefined();
+    expect(doc.metadata.labels['a: b\n  evil']).toBe('c\n  evil: true');
   });
 
   test('rendered YAML and JSON are parsed back', () => {

@@ -165,6 +165,8 @@ export interface Pipeline {
   /** Secrets the contributed steps read. */
   secrets: { name: string; description: string }[];
   deploy: boolean;
+  /** Manifests applied after the namespace and before the charts (contrib.deploy.apply: network policies, ...). */
+  preDeploy: string[];
   delivery: Delivery;
   /** Tools the validation job installs before `make validate`. */
   validateTools: string[];
@@ -235,6 +237,7 @@ export function buildPipeline(ctx: FilesContext<ProviderOptions>): Pipeline {
     tools: [...new Set(steps.flatMap((s) => s.tools))].sort(),
     secrets: [...secrets].map(([name, description]) => ({ name, description })).sort((a, b) => a.name.localeCompare(b.name)),
     deploy: ctx.has('orchestration/kubernetes'),
+    preDeploy: contrib.deploy.apply,
     delivery: deliveryOf(ctx),
     validateTools: validateToolsOf(contrib.validate),
   };
@@ -244,6 +247,7 @@ export function buildPipeline(ctx: FilesContext<ProviderOptions>): Pipeline {
 export function deployCommands(p: Pipeline, s: PipelineService, digestVar: string, tagVar: string): string[] {
   const cmds = [
     'kubectl apply -f deploy/namespace.yaml',
+    ...p.preDeploy.map((path) => `kubectl apply -f ${path}`),
     // --atomic: a release that fails or times out is rolled back to the previous one (CR-40; Helm 4 keeps
     // --atomic as an alias of --rollback-on-failure, domain.md §4.7).
     `helm upgrade --install ${s.name} ${s.chart} --namespace ${p.namespace} --set image.tag="${tagVar}" --set image.digest="${digestVar}" --atomic --wait --timeout 10m`,

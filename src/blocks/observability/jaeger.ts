@@ -9,7 +9,8 @@ import { KPS_RELEASE, TRACING_NAMESPACE, prometheusOperatorSelected, prometheusS
 const DIR = 'deploy/observability/tracing';
 const T = 'observability/jaeger';
 /** OTLP/HTTP endpoint of the collector; SDKs append /v1/traces (OTLP exporter spec). */
-export const OTLP_ENDPOINT = `http://otel-collector.${TRACING_NAMESPACE}.svc.cluster.local:4318`;
+export const OTLP_HTTP_PORT = 4318;
+export const OTLP_ENDPOINT = `http://otel-collector.${TRACING_NAMESPACE}.svc.cluster.local:${OTLP_HTTP_PORT}`;
 
 export default defineBlock({
   id: 'jaeger',
@@ -32,6 +33,12 @@ export default defineBlock({
     { to: `${DIR}/kustomization.yaml`, template: `${T}/kustomization.yaml.hbs`, data: { serviceMonitor: prometheusOperatorSelected(ctx) } },
   ],
   contribute: (ctx) => ({
+    // Every service exports OTLP/HTTP to the collector (templates/observability/jaeger/collector.yaml: its
+    // pods carry app.kubernetes.io/name=otel-collector, ServiceAccount otel-collector).
+    network: {
+      peers: [{ id: 'otel-collector', title: 'OpenTelemetry Collector', namespace: TRACING_NAMESPACE, podLabels: { 'app.kubernetes.io/name': 'otel-collector' }, serviceAccount: 'otel-collector' }],
+      edges: ctx.services.map((s) => ({ from: { service: s.name }, to: { peer: 'otel-collector' }, ports: [{ port: OTLP_HTTP_PORT, protocol: 'TCP' as const, appProtocol: 'http' as const }], reason: `${s.name} exports traces over OTLP/HTTP` })),
+    },
     chart: (service) => ({
       env: [
         // OTLP/HTTP (4318) for every language: one endpoint, no gRPC client needed in HTTP services.

@@ -8,6 +8,7 @@ import {
   MONITORING_NAMESPACE,
   metricsChartValues,
   prometheusAddress,
+  scrapeNetwork,
   serviceChartTemplates,
 } from './shared.js';
 
@@ -42,8 +43,11 @@ export default defineBlock({
       'dashboards/service.json',
     ]),
   ],
-  contribute: () => ({
+  contribute: (ctx) => ({
     chart: (service) => metricsChartValues(service, true),
+    // The chart names the Prometheus ServiceAccount <fullname>-prometheus (templates/prometheus/serviceaccount.yaml,
+    // helper kube-prometheus-stack.prometheus.serviceAccountName); the fullname is the release name here.
+    network: scrapeNetwork(ctx.services, `${KPS_RELEASE}-prometheus`),
     metrics: { prometheusAddress: prometheusAddress('operator') },
     make: [
       {

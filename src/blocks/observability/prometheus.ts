@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import type { BlockContext } from '../../catalog/define.js';
 import type { ChartContribution } from '../../catalog/contributions.js';
-import { MONITORING_NAMESPACE, TRACING_NAMESPACE, metricsChartValues, serviceExposesMetrics, metricsPort, prometheusAddress, serviceChartTemplates } from './shared.js';
+import { MONITORING_NAMESPACE, TRACING_NAMESPACE, metricsChartValues, serviceExposesMetrics, metricsPort, prometheusAddress, scrapeNetwork, serviceChartTemplates } from './shared.js';
 
 const DIR = 'deploy/observability/prometheus';
 const T = 'observability/prometheus';
@@ -36,7 +36,8 @@ export default defineBlock({
     // but a stable name for `kubectl port-forward` and for network policies).
     ...serviceChartTemplates(ctx, ['templates/_observability.tpl', 'templates/metrics-service.yaml']),
   ],
-  contribute: () => ({
+  contribute: (ctx) => ({
+    network: scrapeNetwork(ctx.services, 'prometheus'),
     chart: (service): ChartContribution => ({
       ...metricsChartValues(service, false),
       // The discovery convention prometheus.yml keeps (relabel_configs on these annotations).

@@ -3,7 +3,7 @@
 // Facts: domain.md §6.1 (kube-prometheus-stack selects ServiceMonitors/PrometheusRules by the label
 // `release: <helm release>`, CR-50; ServiceMonitor endpoints name the Service port, CR-52).
 import type { BlockContext, FilesContext, FileSpec } from '../../catalog/define.js';
-import type { ChartContribution } from '../../catalog/contributions.js';
+import type { ChartContribution, NetworkContribution } from '../../catalog/contributions.js';
 import type { ResolvedService } from '../../config/schema.js';
 
 /** Namespace of the metrics stack (Prometheus, Alertmanager, Grafana; node-exporter when kube-prometheus-stack). */
@@ -54,6 +54,21 @@ export const GRPC_METRICS_PORT = 9464;
 export const metricsPort = (s: ResolvedService): number => (s.protocol === 'grpc' ? GRPC_METRICS_PORT : s.port);
 /** Name of the Service port Prometheus scrapes: a ServiceMonitor must name it, not number it (CR-52). */
 export const metricsPortName = (s: ResolvedService): string => (s.protocol === 'grpc' ? 'metrics' : 'http');
+
+/**
+ * Prometheus as a network peer, and its scrape of every service that exposes metrics: the edge the
+ * network-policy and mesh blocks allow. Both Prometheus blocks run it in MONITORING_NAMESPACE with the pod
+ * label app.kubernetes.io/name=prometheus (the operator sets it on every Prometheus pod:
+ * prometheus-operator pkg/prometheus/server/statefulset.go podSelectorLabels; ours: deployment.yaml).
+ */
+export function scrapeNetwork(services: ResolvedService[], serviceAccount: string): NetworkContribution {
+  return {
+    peers: [{ id: 'prometheus', title: 'Prometheus', namespace: MONITORING_NAMESPACE, podLabels: { 'app.kubernetes.io/name': 'prometheus' }, serviceAccount }],
+    edges: services
+      .filter(serviceExposesMetrics)
+      .map((s) => ({ from: { peer: 'prometheus' }, to: { service: s.name }, ports: [{ port: metricsPort(s), protocol: 'TCP' as const, appProtocol: 'http' as const }], reason: `Prometheus scrapes ${s.name} /metrics` })),
+  };
+}
 
 /** JSON Schema of the `metrics` chart values this category contributes (typed in values.schema.json). */
 export const METRICS_VALUES_SCHEMA: Record<string, object> = {

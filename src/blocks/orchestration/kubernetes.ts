@@ -45,6 +45,21 @@ export default defineBlock({
     const ns = ctx.project.namespace;
     const charts = ctx.services.map((s) => s.name);
     return {
+      // Each release's `helm test` pod (templates/tests/test-connection.yaml) calls its service: a peer in
+      // the application namespace, selected by the labels the test pod carries (not the service's).
+      network: {
+        peers: ctx.services.map((s) => ({
+          id: `helm-test:${s.name}`,
+          title: `helm test pod of ${s.name}`,
+          podLabels: { 'app.kubernetes.io/component': 'helm-test', 'app.kubernetes.io/instance': s.name },
+        })),
+        edges: ctx.services.map((s) => ({
+          from: { peer: `helm-test:${s.name}` },
+          to: { service: s.name },
+          ports: [{ port: s.port, protocol: 'TCP' as const, appProtocol: s.protocol }],
+          reason: `helm test checks ${s.name}`,
+        })),
+      },
       make: [
         { name: 'lint-charts', help: 'helm lint --strict every chart', recipe: charts.map((c) => `helm lint --strict deploy/charts/${c}`) },
         {
@@ -57,6 +72,7 @@ export default defineBlock({
           help: `Install or upgrade every chart into namespace ${ns}; a failed release rolls back automatically`,
           recipe: [
             'kubectl apply -f deploy/namespace.yaml',
+            '@for m in $(PRE_DEPLOY); do kubectl apply -f "$$m"; done',
             ...charts.map((c) => `helm upgrade --install ${c} deploy/charts/${c} --namespace ${ns} --set image.tag=$(TAG) --wait --timeout 5m $(HELM_ROLLBACK_FLAG)`),
           ],
         },
