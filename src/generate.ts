@@ -1,6 +1,5 @@
 // The pipeline of DESIGN.md §2 in one place, in order. Everything here but the disk reads is pure.
 // Synchronous reads, as everywhere on the path of a run: node:fs/promises alone costs ~1 ms to load.
-import { readFileSync } from 'node:fs';
 import type { Catalog } from './catalog/define.js';
 import type { RawAnswers } from './config/sources.js';
 import type { Problem } from './util/errors.js';
@@ -11,6 +10,7 @@ import { reconcile, type ChangeSet, type Merger } from './reconcile/reconcile.js
 import { MANIFEST_FILE, parseManifest, type Manifest } from './reconcile/manifest.js';
 import { readDisk } from './apply/apply.js';
 import { insideRoot } from './util/paths.js';
+import { readUserFile } from './util/read-file.js';
 
 export interface Rendered {
   resolved: Resolved;
@@ -63,16 +63,16 @@ export interface LoadedManifest {
   problems: Problem[];
 }
 
+/** Far above any real manifest (100 services: ~4 MB), far below what would exhaust memory. */
+const MANIFEST_MAX_BYTES = 128 << 20;
+
 export async function loadManifest(root: string): Promise<LoadedManifest> {
-  let text: string;
-  try {
-    text = readFileSync(insideRoot(root, MANIFEST_FILE), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { manifest: null, problems: [] };
-    throw err;
-  }
-  return parseManifest(text);
+  const text = readUserFile(insideRoot(root, MANIFEST_FILE), {
+    what: 'the manifest',
+    maxBytes: MANIFEST_MAX_BYTES,
+    fix: `restore ${MANIFEST_FILE} from version control`,
+  });
+  return text === undefined ? { manifest: null, problems: [] } : parseManifest(text);
 }
 
 export async function readManifest(root: string): Promise<Manifest | null> {

@@ -7,17 +7,21 @@ const VERSION = __CN_VERSION__;
 const argv = process.argv.slice(2);
 
 export async function main(): Promise<void> {
-  const { UserError, formatProblems, ExitCode } = await import('./util/errors.js');
+  const { UserError, formatProblems, fsUserError, printable, ExitCode } = await import('./util/errors.js');
   const debug = argv.includes('--debug');
   const json = argv.includes('--json');
-  const fail = (err: unknown): number => {
+  const fail = (thrown: unknown): number => {
+    // A failed system call on a path is about the user's disk (cn-scaffold's own files are compiled
+    // in): a message with the path and what to do, whichever module it surfaced from.
+    const err = thrown instanceof UserError ? thrown : (fsUserError(thrown) ?? thrown);
     if (err instanceof UserError) {
       if (json) writeOut(JSON.stringify({ ok: false, error: err.message, problems: err.problems }, null, 2) + '\n');
       writeErr(formatProblems(err) + '\n');
-      if (debug) writeErr((err.stack ?? '') + '\n');
+      if (debug) writeErr(((thrown as Error).stack ?? '') + '\n');
       return err.exitCode;
     }
-    writeErr(`cn-scaffold: internal error (a bug — please report it with this output)\n${(err as Error)?.stack ?? String(err)}\n`);
+    const stack = (err as Error)?.stack ?? String(err);
+    writeErr(`cn-scaffold: internal error (a bug — please report it with this output)\n${stack.split('\n').map((l) => printable(l, 2000)).join('\n')}\n`);
     return 70;
   };
   process.on('SIGINT', () => process.exit(ExitCode.interrupted));

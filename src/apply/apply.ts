@@ -1,19 +1,26 @@
-// The only module that writes the user's disk. Each file is written to a temporary sibling and
-// renamed into place (atomic on POSIX), the manifest last, so a run killed half-way leaves every file
-// either old or new and the next run still knows what it generated (files already written then
-// compare equal to the render). Every path is re-checked to stay inside the target directory, and
-// nothing is written through a symbolic link: a link (or a file where a folder should be) in a
-// generated path is reported by readDisk and refused here.
+// The only module that writes the user's disk. Each file is written to a temporary file and renamed
+// into place (atomic on POSIX), the manifest last, so a run killed half-way leaves every file either
+// old or new and the next run still knows what it generated (files already written then compare equal
+// to the render). Every path is re-checked to stay inside the target directory and outside version-
+// control metadata, and nothing is written through a symbolic link: a link (or a file where a folder
+// should be) in a generated path is reported by readDisk and refused here. Temporary files are created
+// exclusively (O_EXCL | O_NOFOLLOW: a link planted at the name makes the open fail, it is never
+// followed) under random names, in the target's root, where the next run finds and removes those a
+// killed run left (src/apply/lock.ts, which owns these working files), with one readdir.
 // Synchronous fs calls on purpose: a run writes hundreds of small files in a row, and the sync calls
 // avoid a thread-pool round trip per syscall (measured by npm run bench).
-import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeSync } from 'node:fs';
-import { dirname, sep } from 'node:path';
-import { insideRoot } from '../util/paths.js';
-import { UserError } from '../util/errors.js';
+import { closeSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { insideRoot, notGeneratable } from '../util/paths.js';
+import { UserError, fsUserError } from '../util/errors.js';
 import { MANIFEST_FILE, manifestChunks, manifestEquals } from '../reconcile/manifest.js';
 import { WRITES, type ChangeSet } from '../reconcile/reconcile.js';
+import { createTemp, isWorkingFile, lockRepository, unlockRepository } from './lock.js';
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
+/** Far above any generated file (the largest, a 100-service manifest, is ~4 MB). */
+const GENERATED_MAX_BYTES = 128 << 20;
 
 /** Why a path cannot be a generated file (a link or non-file on the way), or undefined when it can. */
 type Blocker = (rel: string) => string | undefined;
@@ -52,6 +59,8 @@ function blockerFor(root: string): Blocker {
       if (s.isSymbolicLink()) return `${rel} is a symbolic link`;
       if (s.isDirectory()) return `${rel} is a folder`;
       if (!s.isFile()) return `${rel} is not a regular file`;
+      // Read whole by readDisk: a hostile repository's 10 GB "README.md" must not fill memory.
+      if (s.size > GENERATED_MAX_BYTES) return `${rel} is larger than any file cn-scaffold generates`;
     } catch (err) {
       if (code(err) !== 'ENOENT' && code(err) !== 'ENOTDIR') throw err;
     }
@@ -66,9 +75,12 @@ export interface DiskSnapshot {
   blocked: Map<string, string>;
 }
 
-/** A new or empty target (every `init`) holds none of the paths: no syscall per file is needed to check them. */
+/**
+ * A new or empty target (every `init`) holds none of the paths: no syscall per file is needed to check
+ * them. The lock of this run, and temp files, do not count.
+ */
 function isFresh(root: string): boolean {
-  return !existsSync(root) || (statSync(root).isDirectory() && readdirSync(root).length === 0);
+  return !existsSync(root) || (lstatSync(root).isDirectory() && readdirSync(root).every(isWorkingFile));
 }
 
 /** Reads the current content of the given repository-relative paths. */
@@ -97,32 +109,44 @@ export async function readDisk(root: string, paths: Iterable<string>): Promise<D
   return { files, blocked };
 }
 
-/** Refuses early (before any write) when the target cannot be written. */
-export async function checkWritable(root: string): Promise<void> {
-  let dir = root;
-  // Find the nearest existing ancestor: that is where mkdir will have to write.
-  for (;;) {
+/**
+ * Creates the target directory (and missing parents) one folder at a time, each failure a UserError
+ * naming the folder; returns the folders it created. Not mkdir -p: Node's recursive mkdir loops forever under /proc (mkdir answers
+ * ENOENT there, and it retries the parent).
+ */
+export function prepareRoot(root: string): string[] {
+  const missing: string[] = [];
+  for (let dir = root; ; ) {
+    let s;
     try {
-      const s = statSync(dir);
-      if (!s.isDirectory()) throw new UserError(`${dir} exists and is not a directory`, [{ message: 'the target must be a directory', fix: 'choose another target directory' }]);
-      break;
+      s = lstatSync(dir);
     } catch (err) {
-      if (code(err) !== 'ENOENT') throw err;
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
+      if ((code(err) !== 'ENOENT') || dirname(dir) === dir) throw fsUserError(err, dir) ?? err;
+      missing.unshift(dir);
+      dir = dirname(dir);
+      continue;
+    }
+    if (!s.isDirectory()) throw new UserError(`${dir} exists and is not a directory`, [{ message: 'the target must be a directory', fix: 'choose another target directory' }]);
+    break;
+  }
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      if (code(err) === 'EEXIST') continue;
+      // Its parent exists (checked above, or just made): a file system that takes no new folders.
+      if (code(err) === 'ENOENT') throw new UserError(`Cannot create ${dir}`, [{ key: dir, message: `${dirname(dir)} does not take new folders (a virtual file system such as /proc?)`, fix: 'choose a directory in your workspace' }]);
+      throw fsUserError(err, dir) ?? err;
     }
   }
-  try {
-    accessSync(dir, constants.W_OK | constants.X_OK);
-  } catch {
-    throw new UserError(`Cannot write to ${dir}`, [{ message: 'permission denied', fix: 'choose a directory you can write to, or fix its permissions' }]);
-  }
+  return missing;
 }
 
-let counter = 0;
-/** Writes `content` (a string, or chunks written one after the other) to `full` through a temporary sibling. */
-function atomicWrite(full: string, content: string | Iterable<string>, executable: boolean, made: Set<string>, isNew = false): void {
+/**
+ * Writes `content` (a string, or chunks from a fresh iterable, written one after the other) to `full` through a temp file in
+ * `root` (or, when `full` sits on another file system mounted inside the repository, in its own folder).
+ */
+function atomicWrite(root: string, full: string, content: string | (() => Iterable<string>), executable: boolean, made: Set<string>, isNew = false): void {
   const dir = dirname(full);
   if (!made.has(dir)) {
     mkdirSync(dir, { recursive: true });
@@ -130,26 +154,29 @@ function atomicWrite(full: string, content: string | Iterable<string>, executabl
   }
   // An existing file keeps its permissions (a chmod is an edit too); executables stay executable.
   let mode = executable ? 0o755 : 0o644;
-  const existing = isNew ? undefined : statSync(full, { throwIfNoEntry: false });
+  const existing = isNew ? undefined : lstatSync(full, { throwIfNoEntry: false });
   if (existing) mode = (existing.mode & 0o777) | (executable ? 0o111 : 0);
-  // dir is already absolute and normalized (insideRoot): plain concatenation, not path.join per file.
-  const tmp = `${dir.endsWith(sep) ? dir : dir + sep}.cn-scaffold-tmp-${process.pid}-${counter++}`;
-  try {
-    // openSync + writeSync(string) rather than writeFileSync: Node 20's writeFileSync copies every
-    // string into a new Buffer first (garbage worth the whole tree on every run).
-    const fd = openSync(tmp, 'w', mode);
+  for (const tmpDir of [root, dir]) {
+    const { fd, path: tmp } = createTemp(tmpDir, mode);
     try {
-      for (const chunk of typeof content === 'string' ? [content] : content) {
-        const bytes = writeSync(fd, chunk);
-        if (bytes !== Buffer.byteLength(chunk)) throw new Error(`short write to ${tmp}`);
+      try {
+        // writeSync(string) rather than writeFileSync: Node 20's writeFileSync copies every string
+        // into a new Buffer first (garbage worth the whole tree on every run).
+        for (const chunk of typeof content === 'string' ? [content] : content()) {
+          const bytes = writeSync(fd, chunk);
+          if (bytes !== Buffer.byteLength(chunk)) throw new Error(`short write to ${tmp}`);
+        }
+      } finally {
+        closeSync(fd);
       }
-    } finally {
-      closeSync(fd);
+      // rename replaces a link at `full` itself, never what it points to.
+      renameSync(tmp, full);
+      return;
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      if (code(err) === 'EXDEV' && tmpDir !== dir) continue;
+      throw fsUserError(err, full) ?? err;
     }
-    renameSync(tmp, full);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
   }
 }
 
@@ -190,25 +217,37 @@ export async function apply(root: string, cs: ChangeSet): Promise<Applied> {
   const manifest = await manifestChanged(root, cs);
   if (touched.length === 0 && !manifest) return { written: 0, deleted: 0, manifestWritten: false };
 
-  await checkWritable(root);
+  prepareRoot(root);
+  // Already held by regenerate and init (re-entrant); taken here for any other caller, and then released.
+  const took = lockRepository(root);
+  try {
+    return writeChanges(root, touched, cs, manifest);
+  } finally {
+    if (took) unlockRepository(root);
+  }
+}
+
+function writeChanges(root: string, touched: ChangeSet['changes'], cs: ChangeSet, manifest: boolean): Applied {
   // Resolve and check every path first: a bad one aborts before anything is written.
   const blocker: Blocker = isFresh(root) ? () => undefined : blockerFor(root);
   const planned = touched.map((c) => {
-      const full = insideRoot(root, c.path);
-      const why = blocker(c.path);
-      if (why) throw new UserError(`Refusing to write ${c.path}`, [{ key: c.path, message: why, fix: 'replace the link with a regular file or folder, then run again; nothing was written' }]);
-      return { c, full };
-    });
+    const full = insideRoot(root, c.path);
+    const never = notGeneratable(c.path);
+    if (never) throw new UserError(`Refusing to ${c.kind === 'delete' ? 'delete' : 'write'} ${c.path}`, [{ key: c.path, message: never, fix: 'nothing was written' }]);
+    const why = blocker(c.path);
+    if (why) throw new UserError(`Refusing to write ${c.path}`, [{ key: c.path, message: why, fix: 'replace the link with a regular file or folder, then run again; nothing was written' }]);
+    return { c, full };
+  });
   const manifestWhy = blocker(MANIFEST_FILE);
   if (manifestWhy) throw new UserError(`Refusing to write ${MANIFEST_FILE}`, [{ message: manifestWhy, fix: 'nothing was written' }]);
 
-  mkdirSync(root, { recursive: true });
-  const made = new Set<string>();
+  const base = resolve(root);
+  const made = new Set<string>([base]);
   let written = 0;
   let deleted = 0;
   for (const { c, full } of planned) {
     if (c.kind === 'delete') continue;
-    atomicWrite(full, c.content!, c.executable ?? false, made, c.kind === 'create' && c.previous === undefined);
+    atomicWrite(base, full, c.content!, c.executable ?? false, made, c.kind === 'create' && c.previous === undefined);
     written++;
   }
   for (const { c, full } of planned) {
@@ -218,6 +257,6 @@ export async function apply(root: string, cs: ChangeSet): Promise<Applied> {
     deleted++;
   }
   // The manifest last, serialized while it is written (see manifestChunks).
-  if (manifest) atomicWrite(insideRoot(root, MANIFEST_FILE), manifestChunks(cs.manifest), false, made);
+  if (manifest) atomicWrite(base, insideRoot(root, MANIFEST_FILE), () => manifestChunks(cs.manifest), false, made);
   return { written, deleted, manifestWritten: manifest };
 }

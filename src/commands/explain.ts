@@ -1,11 +1,11 @@
 // `cn-scaffold explain PATH`: which block produced a generated file, from which template, and the
 // answers that selected and configured that block.
-import { isAbsolute, relative, resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { catalog } from '../catalog/registry.js';
 import { fullId } from '../catalog/define.js';
-import { UserError } from '../util/errors.js';
-import { readAnswersText } from '../config/sources.js';
+import { UsageError, UserError } from '../util/errors.js';
+import { readAnswersFile, readAnswersText } from '../config/sources.js';
+import { shellArg } from '../util/shell.js';
 import { ANSWERS_FILE } from '../config/answers-file.js';
 import { renderProject } from '../generate.js';
 import { safeRelative } from '../util/paths.js';
@@ -13,15 +13,19 @@ import { writeOut } from '../util/output.js';
 
 export async function explain(path: string, opts: { dir?: string; json?: boolean }): Promise<number> {
   const root = resolve(opts.dir ?? '.');
-  let text: string;
-  try {
-    text = await readFile(resolve(root, ANSWERS_FILE), 'utf8');
-  } catch {
+  const text = readAnswersFile(resolve(root, ANSWERS_FILE));
+  if (text === undefined) {
     throw new UserError(`No ${ANSWERS_FILE} in ${root}`, [{ message: 'explain works inside a generated repository', fix: 'cn-scaffold explain PATH --dir REPO' }]);
   }
   // PATH is relative to the current directory when that lands inside the repository, else to --dir.
   const fromCwd = relative(root, resolve(process.cwd(), path));
-  const rel = safeRelative(fromCwd.startsWith('..') || isAbsolute(fromCwd) ? path : fromCwd);
+  const inside = !(fromCwd === '..' || fromCwd.startsWith(`..${sep}`) || isAbsolute(fromCwd));
+  if (!inside && (isAbsolute(path) || path === '..' || path.startsWith('../'))) {
+    throw new UsageError(`${path} is outside the repository ${root}`, [
+      { key: path, message: 'explain describes files generated inside the repository', fix: `give a path inside it, e.g. cn-scaffold explain deploy/namespace.yaml --dir ${shellArg(root)}` },
+    ]);
+  }
+  const rel = safeRelative(inside ? fromCwd : path);
   const { resolved, tree } = renderProject(readAnswersText(text, ANSWERS_FILE), catalog);
   const f = tree.get(rel);
   if (!f) {

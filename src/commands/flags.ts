@@ -2,8 +2,7 @@
 // (generated from the catalog), --set, --service and --answers. Commands register and read them here,
 // so a flag is declared once.
 import type { Catalog } from '../catalog/define.js';
-import { applySet, emptyAnswers, overlay, parseServiceSpec, readAnswersText, setAt, type RawAnswers } from '../config/sources.js';
-import { readFileSync } from 'node:fs';
+import { applySet, emptyAnswers, overlay, parseServiceSpec, readAnswersFile, readAnswersText, setAt, type RawAnswers } from '../config/sources.js';
 import { UserError } from '../util/errors.js';
 import { writeErr } from '../util/output.js';
 
@@ -62,11 +61,9 @@ export interface AnswerOptions {
 export async function collectAnswers(opts: AnswerOptions, catalog: Catalog, base: RawAnswers = emptyAnswers()): Promise<RawAnswers> {
   let raw = base;
   if (opts.answers) {
-    let text: string;
-    try {
-      text = readFileSync(opts.answers, 'utf8');
-    } catch (err) {
-      throw new UserError(`Cannot read the answers file ${opts.answers}`, [{ origin: `--answers ${opts.answers}`, message: (err as NodeJS.ErrnoException).code ?? String(err), fix: 'check the path' }]);
+    const text = readAnswersFile(opts.answers);
+    if (text === undefined) {
+      throw new UserError(`Cannot read the answers file ${opts.answers}`, [{ origin: `--answers ${opts.answers}`, message: 'no such file', fix: 'check the path' }]);
     }
     // Older answers formats are upgraded (with a message) before they are overlaid.
     const { migrateAnswers } = await import('../config/migrate.js');

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { catalog } from '../catalog/registry.js';
 import { describeOption } from '../prompts/walk.js';
 import { UsageError } from '../util/errors.js';
-import { closest } from '../config/resolve.js';
+import { closest } from '../config/issues.js';
 import { writeOut } from '../util/output.js';
 
 export async function list(category: string | undefined, opts: { json?: boolean }): Promise<number> {

@@ -4,13 +4,13 @@
 // anything, the new answers are saved into cn-scaffold.yaml by a structural merge that keeps the
 // user's comments. Nothing is written before the whole change set is known; --dry-run, --diff and
 // --check write nothing at all.
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
 import { catalog } from '../catalog/registry.js';
 import { UserError, ExitCode, type Problem } from '../util/errors.js';
 import { collectAnswers, type AnswerOptions } from './flags.js';
 import { applyGraphFlags } from './graph-flags.js';
-import { emptyAnswers, originOf, readAnswersText, type RawAnswers } from '../config/sources.js';
+import { emptyAnswers, originOf, readAnswersFile, readAnswersText, type RawAnswers } from '../config/sources.js';
 import { migrateAnswers } from '../config/migrate.js';
 import { resolveConfig } from '../config/resolve.js';
 import { ANSWERS_FILE, serializeAnswers } from '../config/answers-file.js';
@@ -22,8 +22,9 @@ import { hasConflictMarkers } from '../reconcile/merge.js';
 import { mergeAnswersYaml } from '../reconcile/answers-merge.js';
 import { TOOL } from '../plan/plan.js';
 import { insideRoot, safeRelative } from '../util/paths.js';
-import { formatProblemList, LABEL } from '../util/report.js';
-import { isInteractive, type CommonOptions } from './common.js';
+import { changeLine, formatProblemList, LABEL } from '../util/report.js';
+import { isInteractive, targetDir, type CommonOptions } from './common.js';
+import { lockRepository, unlockRepository } from '../apply/lock.js';
 import { writeOut, writeErr } from '../util/output.js';
 
 export interface RegenerateOptions extends AnswerOptions, CommonOptions {
@@ -38,8 +39,20 @@ export interface RegenerateOptions extends AnswerOptions, CommonOptions {
 
 
 export async function regenerate(dirArg: string | undefined, opts: RegenerateOptions): Promise<number> {
+  const readOnly = Boolean(opts.check || opts.dryRun || opts.diff);
+  const root = targetDir(dirArg, opts, !readOnly, opts.command === 'set' ? '--dir ' : '');
+  // A run that writes holds the lock from its first read to its last write: another run's writes in
+  // between would be merged against as if they were the user's.
+  if (!readOnly && existsSync(root)) lockRepository(root);
+  try {
+    return await regenerateLocked(root, dirArg, opts);
+  } finally {
+    unlockRepository(root);
+  }
+}
+
+async function regenerateLocked(root: string, dirArg: string | undefined, opts: RegenerateOptions): Promise<number> {
   const command = opts.command ?? 'regenerate';
-  const root = resolve(dirArg ?? '.');
   // Errors name the file as the user would open it from here: `cn-scaffold.yaml:12`, `shop/cn-scaffold.yaml:12`.
   const answersLabel = relative(process.cwd(), join(root, ANSWERS_FILE)) || ANSWERS_FILE;
   const warnings: Problem[] = [];
@@ -49,7 +62,7 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
   warnings.push(...manifestProblems);
   let fileRaw: RawAnswers = emptyAnswers();
   let migrations: string[] = [];
-  const text = await readText(join(root, ANSWERS_FILE));
+  const text = readAnswersFile(join(root, ANSWERS_FILE));
   if (text === undefined) {
     if (!opts.answers) {
       throw new UserError(`No ${ANSWERS_FILE} in ${root}`, [
@@ -159,16 +172,6 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
   return unresolved.length > 0 ? ExitCode.drift : ExitCode.ok;
 }
 
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw err;
-  }
-}
-
 /** `--restore PATH`: repository-relative (or absolute inside the repository); must be generated now. */
 function restorePaths(paths: string[], root: string, tree: ReadonlyMap<string, unknown>): Set<string> {
   const out = new Set<string>();
@@ -226,7 +229,7 @@ export function formatChangeList(cs: ChangeSet, opts: { verbose: boolean; genera
   for (const c of cs.changes) {
     if (c.kind === 'unchanged') continue;
     if (!opts.verbose && c.kind === 'keep' && opts.generated.has(c.path)) continue;
-    lines.push(`${LABEL[c.kind].padEnd(9)} ${c.path}${c.reason ? `  — ${c.reason}` : ''}`);
+    lines.push(changeLine(c));
   }
   return lines.join('\n');
 }

@@ -1,10 +1,10 @@
 // RawAnswers → Config: zod validation with every problem mapped back to where the value came from,
 // archived/legacy block handling, the rules table, and derived values (namespace, image references).
-import type { z } from 'zod';
 import { UserError, type Problem } from '../util/errors.js';
 import { fullId, type Catalog } from '../catalog/define.js';
 import { buildProjectSchema, type Config, type ResolvedProject, type ResolvedService } from './schema.js';
-import { dotted, originOf, type RawAnswers } from './sources.js';
+import { originOf, type RawAnswers } from './sources.js';
+import { issueToProblem, oversized } from './issues.js';
 import { evaluateRules, type Rule } from './rules.js';
 import { LANGUAGE_TOOLING } from './languages.js';
 import { buildGraph, type ServiceGraph } from '../graph/graph.js';
@@ -20,74 +20,6 @@ export function missingAnswers(raw: RawAnswers): Problem[] {
     const v = key.split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), raw.data);
     return v === undefined || v === null || (Array.isArray(v) && v.length === 0);
   }).map(({ key, flag }) => ({ key, message: 'no answer given and no prompt possible (no TTY, or CI is set)', fix: `pass ${flag}, or --yes to accept the defaults` }));
-}
-
-function levenshtein(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
-}
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const dist = levenshtein(word.toLowerCase(), c.toLowerCase());
-    if (dist < bestD) [best, bestD] = [c, dist];
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-/** The object keys a schema accepts at a path (unwrapping defaults/optionals), for "did you mean". */
-function keysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
-  let s: any = schema;
-  const unwrap = () => {
-    while (s?._zod?.def && ['default', 'prefault', 'optional', 'nullable', 'pipe'].includes(s._zod.def.type)) {
-      s = s._zod.def.innerType ?? s._zod.def.in;
-    }
-  };
-  unwrap();
-  for (const k of path) {
-    if (s?._zod?.def?.type === 'array') s = s._zod.def.element;
-    else s = s?._zod?.def?.shape?.[k as string];
-    unwrap();
-  }
-  return s?._zod?.def?.shape ? Object.keys(s._zod.def.shape) : [];
-}
-
-function issueToProblem(issue: z.core.$ZodIssue, raw: RawAnswers, schema: z.ZodType): Problem[] {
-  const path = issue.path;
-  const key = dotted(path);
-  const origin = originOf(raw, path);
-  const setFix = (v: string) => `--set ${key}=${v}`;
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((k) => {
-        const known = keysAt(schema, path);
-        const guess = closest(k, known);
-        return {
-          key: dotted([...path, k]),
-          origin: originOf(raw, [...path, k]) ?? origin,
-          message: `unknown key '${k}'`,
-          fix: guess ? `did you mean '${guess}'?` : `remove it; known keys here: ${known.join(', ')}`,
-        };
-      });
-    case 'invalid_value': {
-      const values = issue.values.map(String);
-      const given = (issue as { input?: unknown }).input;
-      const guess = typeof given === 'string' ? closest(given, values) : undefined;
-      return [{ key, origin, message: `${JSON.stringify(given)} is not a valid choice; one of: ${values.join(', ')}`, fix: guess ? setFix(guess) : setFix(values[0]!) }];
-    }
-    case 'invalid_type': {
-      const given = (issue as { input?: unknown }).input;
-      if (given === undefined) return [{ key, origin, message: `is required (${issue.expected})`, fix: `--set ${key}=...` }];
-      return [{ key, origin, message: `expected ${issue.expected}, got ${JSON.stringify(given)}`, fix: undefined }];
-    }
-    default:
-      return [{ key, origin, message: issue.message }];
-  }
 }
 
 export interface Resolved {
@@ -134,9 +66,17 @@ function imageRegistry(config: Config): string {
 
 export function resolveConfig(raw: RawAnswers, catalog: Catalog, rules?: Rule[]): Resolved {
   const schema = buildProjectSchema(catalog);
+  // Before zod: its checks (patterns included) all run on every value, so a megabyte value is refused first.
+  const tooLong = oversized(raw);
+  if (tooLong.length > 0) throw new UserError('The answers are not valid:', tooLong);
   const parsed = schema.safeParse(raw.data, { reportInput: true });
   if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((i) => issueToProblem(i, raw, schema));
+    // One problem per key (a 300-character host breaks its length and its pattern): fixing the first
+    // is what the user does next.
+    const seen = new Set<string>();
+    const problems = parsed.error.issues
+      .flatMap((i) => issueToProblem(i, raw, schema, catalog))
+      .filter((p) => !seen.has(p.key ?? '') && Boolean(seen.add(p.key ?? '')));
     throw new UserError('The answers are not valid:', problems);
   }
   const config = parsed.data as unknown as Config;

@@ -25,15 +25,38 @@ export const dnsLabel = (what: string) =>
       error: `${what} must be a Kubernetes DNS label: lowercase letters, digits and '-', starting with a letter and not ending with '-'`,
     });
 
+// RFC 1123 host names (Kubernetes' "DNS subdomain"): labels of 1-63 characters, at most 253 in all.
+// Every host name an answer gives goes through dnsName, so none is accepted that a resolver, a
+// certificate or a Kubernetes object would refuse later.
+const LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
+const PORT = '(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?';
+export const dnsName = (what: string, opts: { qualified?: boolean; port?: boolean; empty?: boolean; example?: string } = {}) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .max(opts.port ? 253 + 6 : 253, { error: `${what} must be at most 253 characters (a DNS name)` })
+    .regex(new RegExp(`^(?:${LABEL}(?:\\.${LABEL})${opts.qualified ? '+' : '*'}${opts.port ? PORT : ''})${opts.empty ? '?' : ''}$`), {
+      error:
+        `${what} must be ${opts.empty ? 'empty or ' : ''}a ${opts.qualified ? 'fully qualified ' : ''}DNS name${opts.port ? ' with an optional :port' : ''}: ` +
+        `lowercase letters, digits, '-' and '.', labels of at most 63 characters, e.g. ${opts.example ?? 'harbor.example.com'}`,
+    });
+
+// Namespaces Kubernetes itself uses; the generated namespace is labelled Pod Security `restricted`, which
+// would break the system pods there. "Avoid creating namespaces with the prefix kube-, since it is
+// reserved for Kubernetes system namespaces." (https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/)
+const RESERVED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+export const reservedNamespace = (ns: string) => RESERVED_NAMESPACES.has(ns) || ns.startsWith('kube-');
+
 export const ServiceSchema = z
   .object({
-    name: dnsLabel('service name').max(40, { error: 'service name must be at most 40 characters (chart and object names append suffixes)' }),
+    name: dnsLabel('service name')
+      .max(40, { error: 'service name must be at most 40 characters (chart and object names append suffixes)' })
+      .meta({ examples: ['api'] }),
     language: z.enum(LANGUAGES).default('node').describe('Language of the service skeleton'),
     port: z
       .number({ error: 'port must be a number' })
       .int()
       .min(1024, { error: 'port must be >= 1024 (services run as a non-root user and cannot bind privileged ports)' })
-      .max(65535)
+      .max(65535, { error: 'port must be at most 65535' })
       .default(8080)
       .describe('Port the service listens on (also its Kubernetes Service port)'),
     protocol: z.enum(PROTOCOLS).default('http').describe('http (REST/JSON) or grpc'),
@@ -43,7 +66,6 @@ export const ServiceSchema = z
   .strict();
 export type Service = z.infer<typeof ServiceSchema>;
 
-const REGISTRY_HOST = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/;
 const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
 export const ProjectInfoSchema = z
@@ -53,13 +75,12 @@ export const ProjectInfoSchema = z
     kubernetesVersion: z.enum(KUBERNETES_VERSIONS).default(DEFAULT_KUBERNETES_VERSION).describe('Target Kubernetes minor version'),
     image: z
       .object({
-        registry: z
-          .string()
-          .regex(REGISTRY_HOST, { error: 'registry must be a host name with an optional port, e.g. ghcr.io or harbor.example.com' })
+        registry: dnsName('registry', { port: true, example: 'ghcr.io' })
           .optional()
           .describe('Registry host images are pushed to (default: the Harbor host when registry.provider is harbor, else ghcr.io)'),
         repository: z
           .string()
+          .max(255, { error: 'repository must be at most 255 characters' })
           .regex(REPOSITORY, { error: 'repository must be lowercase path components separated by /, e.g. acme/shop' })
           .optional()
           .describe('Repository path under the registry (defaults to the project name); images are <registry>/<repository>/<service>'),
@@ -67,7 +88,17 @@ export const ProjectInfoSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    const ns = p.namespace ?? p.name;
+    if (typeof ns !== 'string' || !reservedNamespace(ns)) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: [p.namespace === undefined ? 'name' : 'namespace'],
+      message: `the namespace '${ns}' is reserved for Kubernetes itself${p.namespace === undefined ? ' (the namespace defaults to the project name)' : ''}; the generated namespace is labelled Pod Security restricted, which would break the system pods there`,
+      params: { fix: `--set project.namespace=${ns.replace(/^kube-/, '')}-app` },
+    });
+  });
 
 export type CategoryAnswers = Record<string, unknown>;
 

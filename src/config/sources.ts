@@ -3,6 +3,8 @@
 // "--set services.0.port=80" instead of just "invalid".
 import { CORE_SCHEMA, load as loadYaml, type YAMLException } from 'js-yaml';
 import { UserError, UsageError, type Problem } from '../util/errors.js';
+import { ANSWERS_MAX_BYTES, readUserFile } from '../util/read-file.js';
+import { shellArg } from '../util/shell.js';
 
 export type Path = (string | number)[];
 export interface RawAnswers {
@@ -26,10 +28,40 @@ export function originOf(raw: RawAnswers, path: readonly PropertyKey[]): string 
   return undefined;
 }
 
+/**
+ * For an error message, the most precise origin: the path's own, else the first value set below it
+ * (`--set project.image.x.y=1` is where the unknown `project.image.x` came from), else originOf, else
+ * a value set below its nearest parent (`--set services.0.port=1` made the item that has no name). A
+ * scan of every origin: error paths only.
+ */
+export function originNear(raw: RawAnswers, path: readonly PropertyKey[]): string | undefined {
+  const below = (n: number) => {
+    const prefix = dotted(path.slice(0, n)) + '.';
+    for (const [k, o] of raw.origins) if (k.startsWith(prefix)) return o;
+    return undefined;
+  };
+  const own = raw.origins.get(dotted(path)) ?? below(path.length) ?? originOf(raw, path);
+  if (own) return own;
+  for (let n = path.length - 1; n > 0; n--) {
+    const o = below(n);
+    if (o) return o;
+  }
+  return undefined;
+}
+
+// Keys that reach Object.prototype (or a constructor) through plain property writes. No answer has such
+// a name; they are refused wherever a key enters (answers files, --set, setAt), as unknown keys.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+function forbiddenKey(key: string, path: Path, origin: string | undefined): UserError {
+  return new UserError('The answers are not valid:', [{ key: dotted(path), origin, message: `unknown key '${key}'`, fix: 'remove it' }]);
+}
+
 const KEY_SEGMENT = /^([A-Za-z][A-Za-z0-9-]*|[0-9]+)$/;
 
 export function parseDottedKey(key: string, origin: string): Path {
   const parts = key.split('.');
+  const bad = parts.findIndex((p) => FORBIDDEN_KEYS.has(p));
+  if (bad >= 0) throw forbiddenKey(parts[bad]!, parts.slice(0, bad + 1), origin);
   if (parts.some((p) => !KEY_SEGMENT.test(p))) {
     throw new UsageError(`Invalid key '${key}' in ${origin}`, [
       { origin, message: 'keys are dotted names, with numbers for list items', fix: `e.g. --set services.0.port=8081 or --set containerization.runtime=cri-o` },
@@ -38,13 +70,34 @@ export function parseDottedKey(key: string, origin: string): Path {
   return parts.map((p) => (/^[0-9]+$/.test(p) ? Number(p) : p));
 }
 
+/**
+ * A list index may name an item or the place just after the last one (appending), never further: a
+ * sparse `services.99999999` would hold a hundred million holes for validation to walk.
+ */
+function checkIndex(list: unknown[], index: number, path: Path, at: number, origin: string): void {
+  if (index <= list.length) return;
+  const key = dotted(path.slice(0, at));
+  const next = [...path.slice(0, at), list.length, ...path.slice(at + 1)];
+  throw new UserError(`Cannot set ${dotted(path)}`, [
+    {
+      key,
+      origin,
+      message: `has ${list.length} item(s): use an index from 0 to ${list.length} (${list.length} adds an item), not ${index}`,
+      fix: origin.startsWith('--set ') ? `--set ${shellArg(`${dotted(next)}=${origin.slice(origin.indexOf('=') + 1)}`)}` : `list items in order, starting at ${key}.0`,
+    },
+  ]);
+}
+
 /** Sets a value at a path, creating objects/arrays on the way, and records where it came from. */
 export function setAt(raw: RawAnswers, path: Path, value: unknown, origin: string): void {
   let cur: Record<string | number, unknown> = raw.data;
-  for (let i = 0; i < path.length - 1; i++) {
+  for (let i = 0; i < path.length; i++) {
     const k = path[i]!;
+    if (typeof k === 'string' && FORBIDDEN_KEYS.has(k)) throw forbiddenKey(k, path.slice(0, i + 1), origin);
+    if (typeof k === 'number' && Array.isArray(cur)) checkIndex(cur, k, path, i, origin);
+    if (i === path.length - 1) break;
     const nextIsIndex = typeof path[i + 1] === 'number';
-    const existing = cur[k];
+    const existing = Object.hasOwn(cur, k) ? cur[k] : undefined;
     if (existing === undefined || existing === null || typeof existing !== 'object') {
       cur[k] = nextIsIndex ? [] : {};
     } else if (nextIsIndex !== Array.isArray(existing)) {
@@ -59,6 +112,14 @@ export function setAt(raw: RawAnswers, path: Path, value: unknown, origin: strin
   const prefix = dotted(path);
   for (const k of [...raw.origins.keys()]) if (k.startsWith(prefix + '.')) raw.origins.delete(k);
   raw.origins.set(prefix, origin);
+}
+
+/**
+ * The text of an answers file (or cn-scaffold.yaml), undefined when it does not exist. Only a regular
+ * file of at most ANSWERS_MAX_BYTES is read (src/util/read-file.ts).
+ */
+export function readAnswersFile(path: string): string | undefined {
+  return readUserFile(path, { what: 'the answers file', maxBytes: ANSWERS_MAX_BYTES, fix: 'give the path of a YAML answers file' });
 }
 
 /** A node as js-yaml composed it: where it starts and what it holds. */
@@ -125,8 +186,43 @@ export function readAnswersText(text: string, file: string): RawAnswers {
     }
   };
   if (root) walk(root, []);
-  raw.data = data as Record<string, unknown>;
+  raw.data = bounded(data, (path) => originOf(raw, path) ?? `${file}:1`) as Record<string, unknown>;
   return raw;
+}
+
+/** Most values a set of answers may hold, aliases expanded (a 100-service file holds ~1,000). */
+export const MAX_VALUES = 100_000;
+
+/**
+ * A copy of parsed YAML as a plain tree: every alias expanded into its own copy (a change through one
+ * path must not show up at another), at most MAX_VALUES values, and no key that could reach
+ * Object.prototype. YAML anchors and aliases let a 1 KB file describe billions of values ("billion
+ * laughs"): js-yaml keeps them as shared references, but every walk after this one (overlay,
+ * validation) would visit each path. Counting while copying stops such a file after MAX_VALUES.
+ */
+function bounded(data: unknown, originAt: (path: Path) => string): unknown {
+  let count = 0;
+  const copy = (v: unknown, path: Path): unknown => {
+    if (++count > MAX_VALUES) {
+      throw new UserError(`The answers hold more than ${MAX_VALUES} values`, [
+        {
+          key: dotted(path.slice(0, 1)),
+          origin: originAt(path.slice(0, 1)),
+          message: 'YAML aliases (*name) repeat what an anchor (&name) holds, and these expand to more values than any answers file needs',
+          fix: 'write the values out instead of repeating anchors',
+        },
+      ]);
+    }
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((item, i) => copy(item, [...path, i]));
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.has(k)) throw forbiddenKey(k, [...path, k], originAt([...path, k]));
+      out[k] = copy((v as Record<string, unknown>)[k], [...path, k]);
+    }
+    return out;
+  };
+  return copy(data, []);
 }
 
 /** Overlays `top` onto `base` (top wins), merging objects key by key; lists are replaced whole. */
@@ -156,13 +252,14 @@ export function applySet(raw: RawAnswers, expr: string): void {
   if (eq <= 0) throw new UsageError(`--set expects key=value, got '${expr}'`, [{ origin, message: 'missing =', fix: '--set project.name=shop' }]);
   const key = expr.slice(0, eq).trim();
   const text = expr.slice(eq + 1);
+  const path = parseDottedKey(key, origin);
   let value: unknown;
   try {
     value = text === '' ? '' : loadYaml(text, { schema: CORE_SCHEMA });
   } catch {
     value = text;
   }
-  setAt(raw, parseDottedKey(key, origin), value, origin);
+  setAt(raw, path, bounded(value, () => origin), origin);
 }
 
 /** `--service name[:language[:port[:protocol[:replicas]]]]` — a compact way to list services in automation. */

@@ -4,7 +4,7 @@
 // for any other source.
 import type { z } from 'zod';
 import { fullId, type AnyBlock, type Catalog } from '../catalog/define.js';
-import { DEFAULT_KUBERNETES_VERSION, dnsLabel, KUBERNETES_VERSIONS, LANGUAGES, PROTOCOLS, ProjectInfoSchema, ServiceSchema } from '../config/schema.js';
+import { DEFAULT_KUBERNETES_VERSION, dnsLabel, KUBERNETES_VERSIONS, LANGUAGES, PROTOCOLS, ProjectInfoSchema, reservedNamespace, ServiceSchema } from '../config/schema.js';
 import { setAt, type RawAnswers } from '../config/sources.js';
 import { evaluateRules, pick } from '../config/rules.js';
 import { LANGUAGE_TOOLING } from '../config/languages.js';
@@ -44,7 +44,8 @@ async function askProject(p: Prompter, raw: RawAnswers, dirName: string) {
   const name = String(pick(raw.data, 'project.name'));
   // Derived answers are only recorded when they differ from what they derive from.
   if (!given(raw, 'project.namespace')) {
-    const ns = await p.input({ message: 'Kubernetes namespace', default: name, validate: zodCheck(dnsLabel('namespace')) });
+    const namespace = dnsLabel('namespace').refine((ns) => !reservedNamespace(ns), { error: 'this namespace is reserved for Kubernetes itself; choose another' });
+    const ns = await p.input({ message: 'Kubernetes namespace', default: name, validate: zodCheck(namespace) });
     if (ns !== name) setAt(raw, ['project', 'namespace'], ns, ORIGIN);
   }
   if (!given(raw, 'project.image.repository')) {

@@ -5,11 +5,12 @@
 // so this halves the manifest); an entry may still carry its base inline, as every entry of format 1
 // did, and format 1 manifests are read as they are. It is untrusted input (hand edits, bad merges, a
 // hostile clone): every entry is validated on its own, an entry whose path is not a normalized
-// repository-relative path is dropped with a warning (so it can never lead a write or a delete outside
-// the repository), and a base whose hash does not match is ignored by reconcile.
+// repository-relative path, or that cn-scaffold never generates (inside .git, control characters), is
+// dropped with a warning (so it can never lead a write or a delete outside the repository or into
+// version-control metadata), and a base whose hash does not match is ignored by reconcile.
 import { z } from 'zod';
 import { sha256 } from '../util/hash.js';
-import { safeRelative } from '../util/paths.js';
+import { notGeneratable, safeRelative } from '../util/paths.js';
 import { UserError, type Problem } from '../util/errors.js';
 
 export const MANIFEST_FILE = '.cn-scaffold/manifest.json';
@@ -76,6 +77,13 @@ export function parseManifest(text: string): ParsedManifest {
     }
     if (normalized !== path) {
       drop(path, `path is not normalized (${normalized})`);
+      continue;
+    }
+    // Never a path cn-scaffold could have generated (.git/HEAD, with its predictable content and so a
+    // forgeable hash): dropped, so it is never deleted or written.
+    const never = notGeneratable(path);
+    if (never) {
+      drop(path, never);
       continue;
     }
     const entry = StoredEntrySchema.safeParse(raw);

@@ -1,8 +1,10 @@
 // How results reach the user: a change list for people, or JSON for machines. Human output goes to
-// stderr when --json owns stdout.
-import type { ChangeSet, ChangeKind } from '../reconcile/reconcile.js';
+// stderr when --json owns stdout. Paths, keys and messages are printed through `printable` (errors.ts):
+// a path can come from a tampered manifest and a message can quote an answer, both able to hold
+// terminal escape sequences. (JSON escapes control characters by itself.)
+import type { Change, ChangeSet, ChangeKind } from '../reconcile/reconcile.js';
 import { summarize } from '../reconcile/reconcile.js';
-import type { Problem } from './errors.js';
+import { printable, type Problem } from './errors.js';
 
 /** How each change kind is shown to people (init, regenerate, set). */
 export const LABEL: Record<ChangeKind, string> = {
@@ -16,11 +18,16 @@ export const LABEL: Record<ChangeKind, string> = {
   unchanged: 'unchanged',
 };
 
+/** One line of a change list: `UPDATE    path  — reason`. */
+export function changeLine(c: Change): string {
+  return `${LABEL[c.kind].padEnd(9)} ${printable(c.path)}${c.reason ? `  — ${printable(c.reason)}` : ''}`;
+}
+
 export function formatChanges(cs: ChangeSet, opts: { verbose?: boolean } = {}): string {
   const lines: string[] = [];
   for (const c of cs.changes) {
     if (c.kind === 'unchanged' && !opts.verbose) continue;
-    lines.push(`${LABEL[c.kind].padEnd(9)} ${c.path}${c.reason ? `  — ${c.reason}` : ''}`);
+    lines.push(changeLine(c));
   }
   const s = summarize(cs);
   const parts = (Object.keys(s) as ChangeKind[]).filter((k) => s[k] > 0).map((k) => `${s[k]} ${LABEL[k].toLowerCase()}`);
@@ -30,7 +37,7 @@ export function formatChanges(cs: ChangeSet, opts: { verbose?: boolean } = {}): 
 
 export function formatProblemList(title: string, problems: Problem[], bullet = '!'): string {
   if (problems.length === 0) return '';
-  return [title, ...problems.map((p) => `  ${bullet} ${p.key ? p.key + ': ' : ''}${p.message}${p.fix ? `\n      → ${p.fix}` : ''}`)].join('\n');
+  return [title, ...problems.map((p) => `  ${bullet} ${p.key ? printable(p.key, 200) + ': ' : ''}${printable(p.message)}${p.fix ? `\n      → ${printable(p.fix)}` : ''}`)].join('\n');
 }
 
 export function changesJson(cs: ChangeSet) {

@@ -115,7 +115,7 @@ describe('--set', () => {
   test('rejects malformed keys and missing =', () => {
     expect(() => applySet(emptyAnswers(), 'project..name=x')).toThrow(/Invalid key/);
     expect(() => applySet(emptyAnswers(), 'project.name')).toThrow(/key=value/);
-    expect(() => applySet(emptyAnswers(), '__proto__.polluted=1')).toThrow(/Invalid key/);
+    expect(() => applySet(emptyAnswers(), '__proto__.polluted=1')).toThrow(UserError);
   });
 });
 

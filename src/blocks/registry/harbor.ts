@@ -6,6 +6,7 @@
 // Cross-choice rules (Notary v1 ↔ Harbor 2.8, route ↔ chart version, Clair...) live in src/config/rules.ts.
 import { z } from 'zod';
 import { defineBlock, type BlockContext, type FileSpec } from '../../catalog/define.js';
+import { dnsName } from '../../config/schema.js';
 import { KPS_SELECTOR_LABELS, prometheusOperatorSelected, prometheusSelected } from '../observability/shared.js';
 import {
   HARBOR_NAMESPACE,
@@ -21,17 +22,16 @@ import {
   pullSecretCommand,
 } from './shared.js';
 
-const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
-const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// Names of Kubernetes objects (IngressClass, StorageClass, ClusterIssuer) are DNS subdomains; empty = the default.
+const objectName = (what: string, empty = false) => dnsName(what, { empty, example: 'standard' });
 
 const Options = z
   .object({
     install: z.enum(['helm', 'vm']).default('helm').describe('helm: goharbor/harbor chart on Kubernetes; vm: offline installer (harbor.yml)'),
     // 'v' prefix: a bare 2.8 would be a YAML number.
     version: z.enum(HARBOR_VERSIONS).default('v2.15').describe('Harbor release line: v2.15 (current) or v2.8 (end of life; only for Notary v1 migrations)'),
-    host: z
-      .string()
-      .regex(HOST, { error: 'host must be a fully qualified DNS name (Harbor refuses localhost/IPs as hostname), e.g. harbor.example.com' })
+    // Fully qualified: Harbor refuses localhost and IPs as hostname.
+    host: dnsName('host', { qualified: true })
       .default('harbor.example.com')
       .describe('DNS name clients use for Harbor; externalURL is https://<host> (CR-16) and images are <host>/<project>/<service>'),
     expose: z
@@ -40,18 +40,19 @@ const Options = z
       .describe('How the chart exposes Harbor: Gateway API HTTPRoute, Ingress, or a LoadBalancer Service (helm only)'),
     gateway: z
       .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'gateway must be <namespace>/<name> of a Gateway' })
+      .max(63 + 1 + 253, { error: 'gateway must be at most 317 characters (<namespace>/<name>)' })
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'gateway must be <namespace>/<name> of a Gateway' })
       .default('gateway-system/gateway')
       .describe('The Gateway (namespace/name) the HTTPRoute attaches to (expose=route)'),
-    ingressClassName: z.string().default('').describe('IngressClass for expose=ingress (empty = the cluster default class)'),
+    ingressClassName: objectName('ingressClassName', true).default('').describe('IngressClass for expose=ingress (empty = the cluster default class)'),
     tls: z
       .enum(['cert-manager', 'secret'])
       .default('cert-manager')
       .describe('cert-manager issues the certificate, or you provide a TLS Secret (helm) / certificate files (vm)'),
-    issuer: z.string().regex(K8S_NAME).default('letsencrypt').describe('cert-manager ClusterIssuer that signs the Harbor certificate'),
+    issuer: objectName('issuer').default('letsencrypt').describe('cert-manager ClusterIssuer that signs the Harbor certificate'),
     database: z.enum(['internal', 'external']).default('internal').describe("Harbor's bundled PostgreSQL, or an external PostgreSQL"),
-    databaseHost: z.string().default('postgresql.example.com').describe('External PostgreSQL host (database=external)'),
-    storageClass: z.string().default('').describe('StorageClass of the Harbor PVCs (empty = the cluster default)'),
+    databaseHost: dnsName('databaseHost', { example: 'postgresql.example.com' }).default('postgresql.example.com').describe('External PostgreSQL host (database=external)'),
+    storageClass: objectName('storageClass', true).default('').describe('StorageClass of the Harbor PVCs (empty = the cluster default)'),
     registrySize: z.string().regex(/^[0-9]+(Mi|Gi|Ti)$/).default('50Gi').describe('Size of the image storage PVC'),
     scanner: z.enum(['trivy', 'clair']).default('trivy').describe('trivy (built in) or clair (legacy: an external harbor-scanner-clair adapter)'),
     clairAdapterUrl: z.string().url().default('http://harbor-scanner-clair.harbor.svc:8080').describe('URL of the harbor-scanner-clair adapter (scanner=clair)'),
