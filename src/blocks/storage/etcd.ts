@@ -4,6 +4,7 @@
 // snapshot CronJob. Pods are built for Pod Security "restricted".
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { skeletonFiles } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, credentialsSecret, dataNamespaceFiles, secretsScript, servicesUsing, uses } from './shared.js';
 
 /** etcd v3.6.16 (2026-10-22, etcd CHANGELOG-3.6); images from etcd's own release registry. */
@@ -34,6 +35,7 @@ export default defineBlock({
     return [
       ...dataNamespaceFiles(ctx, 'kv', ctx.project.name),
       { to: `${DATA_DIR}/etcd/chart`, dir: 'storage/etcd/chart', data: chartData },
+      ...skeletonFiles(ctx.services, 'kv'),
       secretsScript('etcd', {
         appNamespace: ctx.project.namespace,
         dataNamespace: DATA_NAMESPACE,

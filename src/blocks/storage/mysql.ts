@@ -3,6 +3,7 @@
 // root credentials the operator reads from a Secret), services connect to the router Service.
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { skeletonFiles } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, dataNamespaceFiles, dbName, mysqlPort, secretsScript, servicesUsing, sqlEnv, sqlUser, uses } from './shared.js';
 
 export const MYSQL_CLUSTER = 'mysql';
@@ -61,6 +62,7 @@ export default defineBlock({
       template: 'storage/mysql/innodbcluster.yaml.hbs',
       data: { cluster: innoDBCluster(ctx.options, ctx.contrib.storageClass.block || undefined) },
     },
+    ...skeletonFiles(ctx.services, 'sql'),
     secretsScript('mysql', {
       appNamespace: ctx.project.namespace,
       dataNamespace: DATA_NAMESPACE,

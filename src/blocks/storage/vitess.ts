@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { skeletonFiles } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, dataNamespaceFiles, dbName, mysqlPort, secretsScript, servicesUsing, sqlEnv, sqlUser, uses } from './shared.js';
 
 export const VITESS_CLUSTER = 'vitess';
@@ -129,6 +130,7 @@ export default defineBlock({
         template: 'storage/vitess/backup-pvc.yaml.hbs',
         data: { storageClass: ctx.contrib.storageClass.filesystem ?? '' },
       },
+      ...skeletonFiles(ctx.services, 'sql'),
       secretsScript('vitess', { appNamespace: ctx.project.namespace, dataNamespace: DATA_NAMESPACE, services: servicesUsing(ctx, 'sql').map((s) => ({ name: s, db: dbName(s), user: sqlUser(s) })) }),
     ];
   },
