@@ -44,6 +44,7 @@ let etcd: Etcd;
 const secrets: Record<string, Record<string, string>> = {};
 const configMaps: Record<string, Record<string, string>> = {};
 const ROOT_PASSWORD = randomBytes(24).toString('hex');
+const passwordOf = (secret: string) => secrets[secret]?.['password'] ?? '';
 
 function bash(script: string, env: Record<string, string> = {}, input?: string): string {
   const r = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env }, input, timeout: 60_000 });
@@ -191,7 +192,7 @@ describe.skipIf(!HAS_MARIADB || !HAS_ETCD)('storage blocks against MariaDB and e
       await svc.stop();
     }
     // Another service's credentials, same database and prefix: the server refuses them.
-    const stolen = { DB_USER: 'payments', DB_PASSWORD: secrets['payments-sql']!.password, ETCD_USER: 'payments', ETCD_PASSWORD: secrets['payments-kv']!.password };
+    const stolen = { DB_USER: 'payments', DB_PASSWORD: passwordOf('payments-sql'), ETCD_USER: 'payments', ETCD_PASSWORD: passwordOf('payments-kv') };
     const thief = await startService(process.execPath, ['dist/src/main.js'], cwd, await chartEnv('orders', stolen));
     try {
       await expectDegraded(thief, 'sql', /denied/i);
@@ -217,7 +218,7 @@ describe.skipIf(!HAS_MARIADB || !HAS_ETCD)('storage blocks against MariaDB and e
     } finally {
       await svc.stop();
     }
-    const stolen = { DB_USER: 'orders', DB_PASSWORD: secrets['orders-sql']!.password, ETCD_USER: 'orders', ETCD_PASSWORD: secrets['orders-kv']!.password };
+    const stolen = { DB_USER: 'orders', DB_PASSWORD: passwordOf('orders-sql'), ETCD_USER: 'orders', ETCD_PASSWORD: passwordOf('orders-kv') };
     const thief = await startService(DEBIAN_PYTHON, ['app.py'], cwd, await chartEnv('payments', stolen));
     try {
       await expectDegraded(thief, 'sql', /denied/i);

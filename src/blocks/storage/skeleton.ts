@@ -8,13 +8,14 @@ import type { UseKind } from '../../config/graph-schema.js';
 const LAYER: Partial<Record<ResolvedService['language'], { shared: string[]; sql: string[]; kv: string[] }>> = {
   node: { shared: ['src/data/resilience.ts', 'src/data/routes.ts.hbs'], sql: ['src/data/sql.ts'], kv: ['src/data/kv.ts'] },
   python: { shared: ['data_routes.py.hbs', 'resilience.py'], sql: ['sql_store.py'], kv: ['kv_store.py'] },
-  // go: { shared: ['data.go.hbs'], sql: ['sql_store.go'], kv: ['kv_store.go'] },
-  // java: { shared: ['src/main/java/app/data/Data.java.hbs', 'src/main/java/app/data/Resilience.java'], sql: ['src/main/java/app/data/SqlStore.java'], kv: ['src/main/java/app/data/KvStore.java'] },
+  go: { shared: ['data.go.hbs'], sql: ['sql_store.go'], kv: ['kv_store.go.hbs'] },
+  java: { shared: ['src/main/java/app/data/Data.java.hbs', 'src/main/java/app/data/Resilience.java'], sql: ['src/main/java/app/data/SqlStore.java'], kv: ['src/main/java/app/data/KvStore.java'] },
 };
 
 /**
  * The stores a service's skeleton talks to: sql and kv, for HTTP services (gRPC skeletons get the env and
- * network edges but no data endpoints yet). kv through TiKV exists only for Go (rule CN-DATA-06).
+ * network edges but no data endpoints yet). kv through TiKV exists only for Go (rule CN-DATA-06), whose
+ * kv_store.go switches client on the selected block.
  */
 export function skeletonStores(service: ResolvedService): UseKind[] {
   if (service.protocol !== 'http' || !LAYER[service.language]) return [];
