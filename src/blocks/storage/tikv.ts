@@ -4,6 +4,7 @@
 // both edges. TiKV has no per-prefix ACL: each service gets its own key prefix by convention only.
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { skeletonFiles } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, dataNamespaceFiles, servicesUsing, uses } from './shared.js';
 
 export const TIKV_CLUSTER = 'tikv';
@@ -74,6 +75,7 @@ export default defineBlock({
   files: (ctx) => [
     ...dataNamespaceFiles(ctx, 'kv', ctx.project.name),
     { to: `${DATA_DIR}/tikv/cluster.yaml`, template: 'storage/tikv/cluster.yaml.hbs', data: { objects: tikvObjects(ctx.options, ctx.contrib.storageClass.block || undefined) } },
+    ...skeletonFiles(ctx.services, 'kv'),
   ],
   contribute: (ctx) => {
     const clients = servicesUsing(ctx, 'kv');
