@@ -1,6 +1,7 @@
 // Storage rules (wave2.md §6 CN-DATA-xx, domain.md §11 CR-82..87): version windows of the operators
 // against project.kubernetesVersion, Rook's hardware needs, languages without a maintained client.
-// `uses` without a chosen block is in graph.ts (CN-GRAPH-02/04/05).
+// `uses` without a chosen block is in graph.ts (CN-GRAPH-02/04/05). CR-86 (TiDB Operator v2 needs
+// Kubernetes >= 1.30) is structural: the answers model offers no older minor (KUBERNETES_VERSIONS).
 import { kubeMinor, pick, servicesOf, type PartialConfig, type Rule } from './define.js';
 
 const usesKv = (c: PartialConfig, languages: string[]) =>
@@ -48,14 +49,6 @@ export const STORAGE_RULES: Rule[] = [
     paths: ['storage.sql', 'project.kubernetesVersion'],
     when: (c) => pick(c, 'storage.sql') === 'mysql' && kubeMinor(c) < 31,
     message: 'MySQL Operator 9.x is tested on supported Kubernetes releases; 1.30 is past its upstream end of life',
-    fix: '--kubernetes-version 1.34',
-  },
-  {
-    id: 'CR-86',
-    severity: 'error',
-    paths: ['storage.kv', 'project.kubernetesVersion'],
-    when: (c) => pick(c, 'storage.kv') === 'tikv' && kubeMinor(c) < 30,
-    message: 'TiDB Operator v2 needs Kubernetes >= 1.30',
     fix: '--kubernetes-version 1.34',
   },
   {
