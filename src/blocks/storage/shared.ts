@@ -55,7 +55,8 @@ export function aggregateTargets(ctx: Pick<BlockContext, 'has'>, owner: 'sql' | 
     {
       name: 'data-install',
       help: `Install the data stores into namespace ${DATA_NAMESPACE} (operators, clusters)`,
-      recipe: [`kubectl apply -f ${DATA_DIR}/namespace.yaml`, ...steps.map((s) => `$(MAKE) ${s}-install`)],
+      // Rook first: the data stores' PVCs need its StorageClass.
+      recipe: [...(ctx.has('storage/rook-ceph') ? ['$(MAKE) volumes-install'] : []), `kubectl apply -f ${DATA_DIR}/namespace.yaml`, ...steps.map((s) => `$(MAKE) ${s}-install`)],
     },
     {
       name: 'data-secrets',

@@ -28,6 +28,16 @@ export function vtgateServiceName(cluster: string): string {
   return `${cluster}-vtgate-${h.digest('hex').slice(0, 8)}`;
 }
 
+/**
+ * VSchema of a sharded keyspace for the skeleton's `items` table: rows placed by the xxhash vindex of
+ * their key (Vitess docs, "VSchema" and "Vindexes"; applied with vtctldclient ApplyVSchema).
+ */
+export const SHARDED_VSCHEMA = {
+  sharded: true,
+  vindexes: { xxhash: { type: 'xxhash' } },
+  tables: { items: { column_vindexes: [{ column: 'k', name: 'xxhash' }] }, schema_migrations: { column_vindexes: [{ column: 'version', name: 'xxhash' }] } },
+};
+
 export const vtgateHost = (cluster = VITESS_CLUSTER) => `${vtgateServiceName(cluster)}.${DATA_NAMESPACE}.svc.cluster.local`;
 
 type Options = { shards: number; tabletReplicas: number; storageSize: string; mysqldMemory: string };
@@ -130,6 +140,10 @@ export default defineBlock({
         template: 'storage/vitess/backup-pvc.yaml.hbs',
         data: { storageClass: ctx.contrib.storageClass.filesystem ?? '' },
       },
+      // A sharded keyspace routes rows by a vindex: the skeleton's table is sharded by its key.
+      ...(ctx.options.shards > 1
+        ? keyspaces.map((k) => ({ to: `${DATA_DIR}/vitess/vschema/${k}.json`, content: JSON.stringify(SHARDED_VSCHEMA, null, 2) + '\n' }))
+        : []),
       ...skeletonFiles(ctx.services, 'sql'),
       secretsScript('vitess', { appNamespace: ctx.project.namespace, dataNamespace: DATA_NAMESPACE, services: servicesUsing(ctx, 'sql').map((s) => ({ name: s, db: dbName(s), user: sqlUser(s) })) }),
     ];
@@ -154,6 +168,19 @@ export default defineBlock({
           ],
         },
         { name: 'sql-secrets', help: 'vtgate users (one per service) and each service\'s credentials Secret', recipe: [`bash ${DATA_DIR}/vitess/secrets.sh`] },
+        ...(ctx.options.shards > 1
+          ? [
+              {
+                name: 'sql-vschema',
+                help: 'Apply the VSchema of every sharded keyspace (vtctldclient in a vtctld pod)',
+                recipe: clients.map(
+                  (s) =>
+                    `kubectl -n ${DATA_NAMESPACE} exec "$$(kubectl -n ${DATA_NAMESPACE} get pod -l planetscale.com/component=vtctld -o name | head -n1)" -- ` +
+                    `vtctldclient --server localhost:15999 ApplyVSchema --vschema "$$(cat ${DATA_DIR}/vitess/vschema/${dbName(s)}.json)" ${dbName(s)}`,
+                ),
+              },
+            ]
+          : []),
       ],
       readme: [readme(clients, ctx.options)],
       diagram: { nodes: [{ id: 'vitess', label: 'Vitess (vtgate, keyspace per service)', group: 'data' }], edges: [{ from: 'k8s', to: 'vitess', label: 'MySQL 3306' }] },
@@ -177,7 +204,9 @@ function readme(clients: string[], o: Options) {
       '| --- | --- | --- |',
       rows,
       '',
-      '```sh\nmake data-install     # operator + VitessCluster\nmake data-secrets     # vtgate users.json and per-service Secrets (random passwords, kept on re-runs)\n```',
+      '```sh\nmake data-install     # operator + VitessCluster\nmake data-secrets     # vtgate users.json and per-service Secrets (random passwords, kept on re-runs)\n' +
+        (o.shards > 1 ? 'make sql-vschema      # the VSchema of each sharded keyspace (rows placed by the xxhash of their key)\n' : '') +
+        '```',
       '',
       'Each service authenticates as its own vtgate user; vtgate static authentication does not limit a user to a keyspace, ' +
         'so isolation between keyspaces inside Vitess (vttablet table ACLs) is not generated: the network policy limits who reaches vtgate.',
