@@ -76,6 +76,7 @@ export default defineBlock({
           recipe: [`bash ${DATA_DIR}/etcd/secrets.sh`],
         },
       ],
+      validate: [{ name: 'helm lint etcd', command: `helm lint --strict ${DATA_DIR}/etcd/chart` }],
       readme: [
         {
           title: 'Key-value store: etcd',
