@@ -75,7 +75,8 @@ export function vitessCluster(keyspaces: string[], o: Options, storageClass: str
         // semi_sync makes the primary wait for a replica's ack; with fewer tablets one lost replica would
         // stop every write, so such small shards run without it.
         durabilityPolicy: o.tabletReplicas >= SEMI_SYNC_MIN_TABLETS ? 'semi_sync' : 'none',
-        turndownPolicy: 'Immediate',
+        // RequireIdle: a keyspace removed from the answers is not torn down while it still has traffic.
+        turndownPolicy: 'RequireIdle',
         vitessOrchestrator: { resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } } },
         partitionings: [
           {
