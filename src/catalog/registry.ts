@@ -31,8 +31,14 @@ import tekton from '../blocks/cicd/tekton.js';
 import argoRollouts from '../blocks/cicd/argo-rollouts.js';
 import flagger from '../blocks/cicd/flagger.js';
 import netpolKubernetes from '../blocks/network-policy/kubernetes.js';
+import clusterDefault from '../blocks/storage/cluster-default.js';
+import rookCeph from '../blocks/storage/rook-ceph.js';
+import vitess from '../blocks/storage/vitess.js';
+import mysql from '../blocks/storage/mysql.js';
+import etcd from '../blocks/storage/etcd.js';
+import tikv from '../blocks/storage/tikv.js';
 
 export const catalog: Catalog = {
   categories: CATEGORIES,
-  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, netpolKubernetes],
+  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, netpolKubernetes, clusterDefault, rookCeph, vitess, mysql, etcd, tikv],
 };

@@ -5,6 +5,7 @@ import type { MergedContributions } from '../catalog/contributions.js';
 import type { Resolved } from '../config/resolve.js';
 import { ANSWERS_FILE, SCHEMA_FILE, answersSchemaText, serializeAnswers } from '../config/answers-file.js';
 import { mermaidDiagram } from './diagram.js';
+import { skeletonStores } from '../blocks/storage/skeleton.js';
 import { portsText, refTitle } from '../catalog/network.js';
 
 /** One README row per network edge: every connection the generated system allows, and why. */
@@ -28,7 +29,8 @@ export function baseFiles(r: Resolved, catalog: Catalog, contrib: MergedContribu
       ['common', service.protocol, ...(service.protocol === 'grpc' ? ['grpc-shared'] : [])].map((variant) => ({
         to: `services/${service.name}`,
         dir: variant === 'grpc-shared' ? 'base/services/grpc-shared' : `base/services/${service.language}/${variant}`,
-        data: { service },
+        // dataLayer: the stores the skeleton's repository layer implements (src/blocks/storage/skeleton.ts).
+        data: { service, dataLayer: skeletonStores(service) },
       })),
     ),
   ];

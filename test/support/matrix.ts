@@ -182,7 +182,15 @@ function services(i: number, n: number, row: Row, full = false): Record<string, 
   }
   const uses = (s: Record<string, any>, kind: string) => (s.uses = [...(s.uses ?? []), kind]);
   if (full || chosen(row, 'storage.sql')) uses(list[0]!, 'sql');
-  if (full || chosen(row, 'storage.kv')) uses(last, 'kv');
+  if (full || chosen(row, 'storage.kv')) {
+    // Only Go has a maintained TiKV client (rule CN-DATA-06): a fitting graph gives kv to a Go service;
+    // the full graph also to the first one (node), which triggers the rule.
+    if (valueIn(row, 'storage.kv') === 'tikv') {
+      last.language = 'go';
+      if (full) uses(list[0]!, 'kv');
+    }
+    uses(last, 'kv');
+  }
   if (full || valueIn(row, 'storage.volumes') === 'rook-ceph') uses(list[0]!, 'objects');
   return list;
 }

@@ -5,7 +5,7 @@
 // the signer). Every credential comes from a Secret the user creates; no password is ever written to a file.
 // Cross-choice rules (Notary v1 ↔ Harbor 2.8, route ↔ chart version, Clair...) live in src/config/rules.ts.
 import { z } from 'zod';
-import { defineBlock, type BlockContext, type FileSpec } from '../../catalog/define.js';
+import { defineBlock, type BlockContext, type FileSpec, type FilesContext } from '../../catalog/define.js';
 import { dnsName } from '../../config/schema.js';
 import { KPS_SELECTOR_LABELS, prometheusOperatorSelected, prometheusSelected } from '../observability/shared.js';
 import {
@@ -52,7 +52,7 @@ const Options = z
     issuer: objectName('issuer').default('letsencrypt').describe('cert-manager ClusterIssuer that signs the Harbor certificate'),
     database: z.enum(['internal', 'external']).default('internal').describe("Harbor's bundled PostgreSQL, or an external PostgreSQL"),
     databaseHost: dnsName('databaseHost', { example: 'postgresql.example.com' }).default('postgresql.example.com').describe('External PostgreSQL host (database=external)'),
-    storageClass: objectName('storageClass', true).default('').describe('StorageClass of the Harbor PVCs (empty = the cluster default)'),
+    storageClass: objectName('storageClass', true).default('').describe('StorageClass of the Harbor PVCs (empty = the storage.volumes class, else the cluster default)'),
     registrySize: z.string().regex(/^[0-9]+(Mi|Gi|Ti)$/).default('50Gi').describe('Size of the image storage PVC'),
     scanner: z.enum(['trivy', 'clair']).default('trivy').describe('trivy (built in) or clair (legacy: an external harbor-scanner-clair adapter)'),
     clairAdapterUrl: z.string().url().default('http://harbor-scanner-clair.harbor.svc:8080').describe('URL of the harbor-scanner-clair adapter (scanner=clair)'),
@@ -107,8 +107,10 @@ function templateData(ctx: BlockContext<HarborOptions>) {
   };
 }
 
-function files(ctx: BlockContext<HarborOptions>): FileSpec[] {
+function files(ctx: FilesContext<HarborOptions>): FileSpec[] {
   const data = templateData(ctx);
+  // An explicit class wins; else the storage.volumes block's block class (the storageClass contribution).
+  data.h.storageClass = ctx.options.storageClass || (ctx.contrib.storageClass.block ?? '');
   const o = ctx.options;
   const out: FileSpec[] = [{ to: 'deploy/harbor/bootstrap.sh', template: 'registry/harbor/bootstrap.sh.hbs', data }];
   if (o.install === 'helm') {

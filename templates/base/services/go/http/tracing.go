@@ -23,3 +23,8 @@ func startTracing(context.Context, string) (func(context.Context) error, error) 
 func startServerSpan(r *http.Request, _ string) (*http.Request, func(status int)) {
 	return r, func(int) {}
 }
+
+// startClientSpan returns ctx unchanged and a no-op end function (see tracing_otel.go).
+func startClientSpan(ctx context.Context, _ string, _ map[string]string) (context.Context, func(err error)) {
+	return ctx, func(error) {}
+}

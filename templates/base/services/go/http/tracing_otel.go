@@ -70,3 +70,19 @@ func startServerSpan(r *http.Request, route string) (*http.Request, func(status 
 		span.End()
 	}
 }
+
+// startClientSpan starts a CLIENT span (a call to a store); end records the call's error, if any.
+func startClientSpan(ctx context.Context, name string, attrs map[string]string) (context.Context, func(err error)) {
+	kv := make([]attribute.KeyValue, 0, len(attrs))
+	for k, v := range attrs {
+		kv = append(kv, attribute.String(k, v))
+	}
+	ctx, span := tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(kv...))
+	return ctx, func(err error) {
+		if err != nil {
+			span.RecordError(err)
+			span.SetStatus(codes.Error, err.Error())
+		}
+		span.End()
+	}
+}

@@ -58,6 +58,18 @@ def server_span(name: str, carrier: Mapping[str, str], attributes: dict[str, Any
         yield span
 
 
+@contextmanager
+def client_span(name: str, attributes: dict[str, Any]) -> Iterator[Any]:
+    """A CLIENT span (a call to a store or another service); yields None when tracing is off."""
+    if _tracer is None:
+        yield None
+        return
+    from opentelemetry.trace import SpanKind
+
+    with _tracer.start_as_current_span(name, kind=SpanKind.CLIENT, attributes=attributes) as span:
+        yield span
+
+
 def set_error(span: Any, description: str) -> None:
     """Marks the span failed (no-op when tracing is off)."""
     if span is None:

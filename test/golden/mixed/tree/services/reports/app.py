@@ -147,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
 
     do_PUT = do_PATCH = do_DELETE = do_POST
 
-    def _send(self, status: int, body: dict[str, str], allow: str | None = None) -> None:
+    def _send(self, status: int, body: dict[str, Any], allow: str | None = None) -> None:
         payload = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")

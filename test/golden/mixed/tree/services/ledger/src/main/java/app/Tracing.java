@@ -27,6 +27,11 @@ public interface Tracing {
    */
   Span startServerSpan(String name, Function<String, String> header, Map<String, String> attributes);
 
+  /** Starts a CLIENT span (a call to a store or another service), a child of the current span. */
+  default Span startClientSpan(String name, Map<String, String> attributes) {
+    return NOOP_SPAN;
+  }
+
   /** Flushes pending spans; call before exiting. */
   void shutdown();
 

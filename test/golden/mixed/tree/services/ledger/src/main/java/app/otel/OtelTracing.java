@@ -59,7 +59,10 @@ public final class OtelTracing implements Tracing {
     Context parent = propagator.extract(Context.root(), header, GETTER);
     SpanBuilder builder = tracer.spanBuilder(name).setParent(parent).setSpanKind(SpanKind.SERVER);
     attributes.forEach(builder::setAttribute);
-    io.opentelemetry.api.trace.Span span = builder.startSpan();
+    return wrap(builder.startSpan());
+  }
+
+  private static Tracing.Span wrap(io.opentelemetry.api.trace.Span span) {
     return new Tracing.Span() {
       @Override
       public void setAttribute(String key, String value) {
@@ -77,6 +80,13 @@ public final class OtelTracing implements Tracing {
         span.end();
       }
     };
+  }
+
+  @Override
+  public Tracing.Span startClientSpan(String name, Map<String, String> attributes) {
+    SpanBuilder builder = tracer.spanBuilder(name).setSpanKind(SpanKind.CLIENT);
+    attributes.forEach(builder::setAttribute);
+    return wrap(builder.startSpan());
   }
 
   @Override
