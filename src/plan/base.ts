@@ -5,6 +5,7 @@ import type { MergedContributions } from '../catalog/contributions.js';
 import type { Resolved } from '../config/resolve.js';
 import { ANSWERS_FILE, SCHEMA_FILE, answersSchemaText, serializeAnswers } from '../config/answers-file.js';
 import { mermaidDiagram } from './diagram.js';
+import { validateTools } from '../catalog/commands.js';
 
 export function baseFiles(r: Resolved, catalog: Catalog, contrib: MergedContributions): FileSpec[] {
   const validate = contrib.validate;
@@ -12,7 +13,7 @@ export function baseFiles(r: Resolved, catalog: Catalog, contrib: MergedContribu
     { to: ANSWERS_FILE, content: serializeAnswers(r.config, catalog) },
     { to: SCHEMA_FILE, content: answersSchemaText(catalog) },
     { to: 'README.md', template: 'base/README.md.hbs', data: { diagram: mermaidDiagram(r.project, r.services, contrib) } },
-    { to: 'Makefile', template: 'base/Makefile.hbs', data: { validate } },
+    { to: 'Makefile', template: 'base/Makefile.hbs', data: { validate, tools: validateTools(validate) } },
     { to: '.gitignore', template: 'base/gitignore.hbs' },
     { to: '.editorconfig', template: 'base/editorconfig' },
     // A service skeleton: what its language's HTTP and gRPC variants share (common/), then the variant.
