@@ -110,8 +110,9 @@ describe('GitHub Actions workflows are hardened in every combination', () => {
     expect(wf.jobs['deploy-production'].environment).toBe('production');
     expect(wf.jobs['deploy-production'].needs).toContain('deploy-staging');
     const run = wf.jobs['deploy-staging'].steps.map((s: { run?: string }) => s.run ?? '').join('\n');
-    expect(run).toMatch(/helm upgrade --install "\$SERVICE" deploy\/charts\/"\$SERVICE" --namespace "\$NAMESPACE" .*--atomic --wait/);
-    expect(run).toContain('image.digest="$DIGEST"');
+    expect(run).toContain('bash ci/deploy.sh "$SERVICE" "$TAG" "$DIGEST"');
+    const deploy = text(trees[0]!.tree, 'ci/deploy.sh');
+    expect(deploy).toMatch(/helm upgrade --install "\$SERVICE" "\$chart" --namespace "\$NAMESPACE" \\\n\s+--set image.tag="\$TAG" --set image.digest="\$DIGEST" --atomic --wait/);
     // The release namespace is the project's, set once in the job's env (scripts read values from env).
     const answers = parse(text(trees[0]!.tree, 'cn-scaffold.yaml')) as { project: { name: string; namespace?: string } };
     expect(wf.jobs['deploy-staging'].env.NAMESPACE).toBe(answers.project.namespace ?? answers.project.name);
@@ -125,7 +126,7 @@ describe('GitHub Actions workflows are hardened in every combination', () => {
       const trivy = all.filter((s) => s.uses?.startsWith('aquasecurity/trivy-action@') || /\btrivy\b/.test(s.run ?? ''));
       expect(trivy.map((s) => s.name), svc).toEqual(['Scan (fail on CRITICAL)']);
       const steps = wf.jobs.publish!.steps!;
-      expect(steps.indexOf(trivy[0]!)).toBeLessThan(steps.findIndex((s) => s.name === 'Push'));
+      expect(steps.indexOf(trivy[0]!)).toBeLessThan(steps.findIndex((s) => s.name === 'Push the scanned image'));
       expect(trivy[0]!.with).toMatchObject({ severity: 'CRITICAL', 'exit-code': '1' });
     }
   });
@@ -178,19 +179,26 @@ describe('one answer per concern: the scan threshold and the SBOM', () => {
     },
   );
 
-  test.each(PROVIDERS)('%s: SBOM generated and attested iff distribution.cosign.sbom', (provider) => {
+  test.each(PROVIDERS)('%s: SBOM made from the local image and attested iff distribution.<signer>.sbom', (provider) => {
     const all = (tree: ReturnType<typeof render>) => [...tree].filter(([p]) => /^(\.github|\.gitlab-ci|\.tekton)/.test(p)).map(([, f]) => f.content).join('\n');
-    const on = all(render([`cicd.provider=${provider}`]));
-    // Once per pipeline: the reusable workflow of each language (GitHub, four here), each service's sign job
-    // (GitLab); Tekton has one shared sign Task.
-    expect((on.match(/syft scan /g) ?? []).length).toBe(provider === 'tekton' ? 1 : 4);
-    expect(on).toContain('cosign attest --yes');
-    for (const off of [['distribution.cosign.sbom=false'], ['distribution.signer=notation', 'distribution.admission=none']]) {
-      const text = all(render([`cicd.provider=${provider}`, ...off]));
-      expect(text, off.join(' ')).not.toMatch(/syft|cosign attest|cyclonedx|sbom: true/i);
+    // The image as built and scanned: the Docker daemon (GitHub) or the archive that is pushed (GitLab, Tekton); never
+    // `registry:`, where the image is blocked until it is scanned and signed.
+    const source = provider === 'github-actions' ? 'docker:$IMAGE:$TAG' : 'oci-archive:image.tar';
+    const notation = ['distribution.signer=notation', 'distribution.admission=none'];
+    for (const [sets, attach] of [[[], 'cosign attest --yes'], [notation, 'oras attach --artifact-type application/spdx+json']] as const) {
+      const on = all(render([`cicd.provider=${provider}`, ...sets]));
+      // Once per pipeline: the reusable workflow of each language (GitHub, four here), each service's sign job
+      // (GitLab); Tekton has one shared sign Task.
+      expect((on.match(/syft scan /g) ?? []).length, sets.join(' ')).toBe(provider === 'tekton' ? 1 : 4);
+      expect((on.match(/syft scan "([^"]+)"/g) ?? []).every((m) => m === `syft scan "${source}"`), sets.join(' ')).toBe(true);
+      expect(on).toContain(attach);
+      // No second SBOM next to the attested one.
+      expect(on).not.toMatch(/cyclonedx|sbom: true/i);
     }
-    // No second SBOM next to the attested one.
-    expect(on).not.toMatch(/cyclonedx|sbom: true/i);
+    for (const off of [['distribution.cosign.sbom=false'], [...notation, 'distribution.notation.sbom=false']]) {
+      const text = all(render([`cicd.provider=${provider}`, ...off]));
+      expect(text, off.join(' ')).not.toMatch(/syft|cosign attest|oras attach|cyclonedx|sbom: true/i);
+    }
   });
 });
 

@@ -1,9 +1,12 @@
-// The Harbor bootstrap script (deploy/harbor/bootstrap.sh, issue #5) against a stub of Harbor's REST API v2.0
-// on 127.0.0.1: it sends the documented requests (paths, methods, bodies), converges on a second run without
-// creating anything twice, never prints a secret, and stops with a clear message on a non-2xx answer.
+// The Harbor bootstrap script (deploy/harbor/bootstrap.sh) against a stub of Harbor's REST API v2.0 on 127.0.0.1
+// that enforces Harbor v2.15's rules for every call the script makes (test/support/harbor-stub.ts: robot
+// permissions per scope, project metadata keys and types, secrets, status codes): the script's requests are
+// accepted, it converges on a second run without creating anything twice, never prints a secret, and stops with
+// a clear message on a non-2xx answer.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,110 +14,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { catalog } from '../src/catalog/registry.js';
 import { readAnswersText } from '../src/config/sources.js';
 import { renderProject } from '../src/generate.js';
+import { HarborStub, PROJECT_SCOPE_ACCESS } from './support/harbor-stub.js';
 
 const ADMIN_PASSWORD = 'Adm1n"pa\\ss word';
 const CI_SECRET = 'CiRobot-Secret-123';
 const CLUSTER_SECRET = 'ClusterRobot-Secret-456';
 const GENERATED_SECRET = 'HarborGeneratedRandom999';
 
-interface Recorded {
-  method: string;
-  path: string;
-  body: unknown;
-}
-
-/** A small in-memory Harbor: just enough state for the bootstrap's GET-before-write logic. */
-class FakeHarbor {
-  requests: Recorded[] = [];
-  project: { id: number; metadata: Record<string, string> } | undefined;
-  robots = new Map<string, { id: number; permissions: unknown; secret: string }>();
-  immutable: unknown[] = [];
-  scanners: { uuid: string; name: string }[] = [];
-  /** `METHOD path` → [status, message]: forced failures. */
-  failures = new Map<string, [number, string]>();
-  nextId = 10;
-
-  reset(): void {
-    this.requests = [];
-    this.project = undefined;
-    this.robots.clear();
-    this.immutable = [];
-    this.scanners = [];
-    this.failures.clear();
-    this.nextId = 10;
-  }
-
-  handle(req: IncomingMessage, body: string, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const p = url.pathname.replace(/^\/api\/v2\.0/, '');
-    const parsed = body ? (JSON.parse(body) as Record<string, any>) : undefined;
-    this.requests.push({ method: req.method ?? '', path: p + url.search, body: parsed });
-    const send = (status: number, payload?: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(payload === undefined ? '' : JSON.stringify(payload));
-    };
-    const error = (status: number, message: string) => send(status, { errors: [{ code: String(status), message }] });
-
-    const expected = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
-    if (req.headers.authorization !== expected) return error(401, 'unauthorized');
-    const forced = this.failures.get(`${req.method} ${p}`);
-    if (forced) return error(forced[0], forced[1]);
-
-    if (p === '/projects/shop' && req.method === 'GET') {
-      if (!this.project) return error(404, 'project shop not found');
-      return send(200, { project_id: this.project.id, name: 'shop', metadata: this.project.metadata });
-    }
-    if (p === '/projects' && req.method === 'POST') {
-      if (this.project) return error(409, 'project exists');
-      this.project = { id: 3, metadata: { ...parsed!.metadata } };
-      return send(201);
-    }
-    if (p === '/projects/shop' && req.method === 'PUT') {
-      Object.assign(this.project!.metadata, parsed!.metadata);
-      return send(200);
-    }
-    if (p === '/robots' && req.method === 'GET') {
-      const q = url.searchParams.get('q') ?? '';
-      const name = /(?:^|,)name=([^,]+)/.exec(q)?.[1];
-      const r = name ? this.robots.get(name) : undefined;
-      // Go's JSON encoding of models.Robot: compact, fields in alphabetical order.
-      return send(200, r ? [{ creation_time: '2026-01-01T00:00:00.000Z', disable: false, duration: -1, id: r.id, level: 'project', name: `robot$${name}`, permissions: r.permissions }] : []);
-    }
-    if (p === '/robots' && req.method === 'POST') {
-      const id = this.nextId++;
-      this.robots.set(`shop+${parsed!.name}`, { id, permissions: parsed!.permissions, secret: GENERATED_SECRET });
-      return send(201, { id, name: `robot$shop+${parsed!.name}`, secret: GENERATED_SECRET });
-    }
-    const robot = /^\/robots\/(\d+)$/.exec(p);
-    if (robot) {
-      const entry = [...this.robots.values()].find((r) => r.id === Number(robot[1]));
-      if (!entry) return error(404, 'robot not found');
-      if (req.method === 'PUT') entry.permissions = parsed!.permissions;
-      if (req.method === 'PATCH') entry.secret = parsed!.secret;
-      return send(200, req.method === 'PATCH' ? {} : undefined);
-    }
-    if (p === '/projects/shop/immutabletagrules') {
-      if (req.method === 'GET') return send(200, this.immutable);
-      this.immutable.push({ id: this.nextId++, ...parsed });
-      return send(201);
-    }
-    if (p === '/retentions' && req.method === 'POST') {
-      if (this.project!.metadata.retention_id) return error(400, 'project already has retention policy');
-      this.project!.metadata.retention_id = '5';
-      return send(201);
-    }
-    if (p === '/retentions/5' && req.method === 'PUT') return send(200);
-    if (p === '/scanners' && req.method === 'GET') return send(200, this.scanners);
-    if (p === '/scanners' && req.method === 'POST') {
-      this.scanners.push({ uuid: 'c1a1r-uuid', name: parsed!.name });
-      return send(201);
-    }
-    if (p === '/projects/shop/scanner' && req.method === 'PUT') return send(200);
-    return error(404, `no route ${req.method} ${p}`);
-  }
-}
-
-const harbor = new FakeHarbor();
+const harbor = new HarborStub({ user: 'admin', password: ADMIN_PASSWORD }, GENERATED_SECRET);
 let server: Server;
 let baseUrl = '';
 let work = '';
@@ -209,14 +116,15 @@ describe('bootstrap.sh against a stub Harbor API', () => {
     const robots = find('POST', '/robots');
     expect(robots.map((x) => (x.body as any).name)).toEqual(['ci', 'cluster']);
     const actions = (i: number) => (robots[i]!.body as any).permissions[0].access.map((a: any) => `${a.resource}:${a.action}`).sort();
-    expect(actions(0)).toEqual(['repository:pull', 'repository:push', 'repository:scanner-pull']);
+    // Least privilege, and only actions of Harbor's project scope (a scanner-pull would be refused with 400).
+    expect(actions(0)).toEqual(['repository:pull', 'repository:push']);
     expect(actions(1)).toEqual(['repository:pull']);
     for (const x of robots) expect((x.body as any).permissions[0]).toMatchObject({ kind: 'project', namespace: 'shop' });
     expect((robots[0]!.body as any).level).toBe('project');
     // Secrets are never sent on creation (Harbor ignores them there); they are set with PATCH afterwards.
     expect(robots.every((x) => !('secret' in (x.body as object)))).toBe(true);
     expect(find('PATCH', '/robots/').map((x) => x.body)).toEqual([{ secret: CI_SECRET }, { secret: CLUSTER_SECRET }]);
-    expect([...harbor.robots.values()].map((x) => x.secret)).toEqual([CI_SECRET, CLUSTER_SECRET]);
+    expect(harbor.robots.map((x) => x.secret)).toEqual([CI_SECRET, CLUSTER_SECRET]);
 
     const immutable = find('POST', '/projects/shop/immutabletagrules');
     expect(immutable).toHaveLength(1);
@@ -235,6 +143,8 @@ describe('bootstrap.sh against a stub Harbor API', () => {
       trigger: { kind: 'Schedule' },
       scope: { level: 'project', ref: 3 },
     });
+    // What Harbor stored (it drops metadata keys it does not know): exactly the policy the script meant.
+    expect(harbor.project!.metadata).toEqual({ ...(createProject[0]!.body as { metadata: object }).metadata, retention_id: '5' });
     // Trivy is built in: no scanner registration.
     expect(find('POST', '/scanners')).toHaveLength(0);
     expect(r.out + r.err).not.toContain(GENERATED_SECRET);
@@ -260,7 +170,7 @@ describe('bootstrap.sh against a stub Harbor API', () => {
     ]);
     // The update keeps the robot's full name (Harbor refuses a rename) and least-privilege permissions.
     expect(find('PUT', '/robots/11')[0]!.body).toMatchObject({ name: 'robot$shop+cluster', level: 'project', duration: -1 });
-    expect(harbor.robots.size).toBe(2);
+    expect(harbor.robots).toHaveLength(2);
     expect(harbor.immutable).toHaveLength(1);
   });
 
@@ -283,7 +193,7 @@ describe('bootstrap.sh against a stub Harbor API', () => {
 
   test('a non-2xx answer stops the script with the failing call and Harbor\'s message', async () => {
     harbor.failures.set('PUT /projects/shop', [500, 'database is down']);
-    harbor.project = { id: 3, metadata: {} };
+    harbor.project = { id: 3, name: 'shop', metadata: {} };
     const r = await run(scripts.cosign!);
     expect(r.code).not.toBe(0);
     expect(r.err).toContain('harbor-bootstrap: update project shop failed: HTTP 500: database is down');
@@ -301,5 +211,31 @@ describe('bootstrap.sh against a stub Harbor API', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.err).toMatch(/CI_ROBOT_SECRET/);
     expect(harbor.requests).toEqual([]);
+  });
+
+  test('every robot action the scripts request is in Harbor\'s project scope', () => {
+    for (const [name, file] of Object.entries(scripts)) {
+      const actions = [...readFileSync(file, 'utf8').matchAll(/\{"resource":"([^"]+)","action":"([^"]+)"\}/g)].map((m) => `${m[1]}:${m[2]}`);
+      expect(actions.length, name).toBeGreaterThan(0);
+      for (const a of actions) expect(PROJECT_SCOPE_ACCESS.has(a), `${name}: ${a}`).toBe(true);
+    }
+  });
+
+  test('the stub refuses what Harbor refuses: the scanner-pull action, a weak robot secret', async () => {
+    // The CI robot as generated before: Harbor answers 400 and the script stops before any later step.
+    const old = path.join(work, 'scanner-pull.sh');
+    const text = readFileSync(scripts.cosign!, 'utf8');
+    const patched = text.replace('{"resource":"repository","action":"pull"}]', '{"resource":"repository","action":"pull"},{"resource":"repository","action":"scanner-pull"}]');
+    expect(patched).not.toBe(text);
+    await writeFile(old, patched, { mode: 0o755 });
+    const refused = await run(old);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('create robot shop+ci failed: HTTP 400: bad request permission: repository:scanner-pull');
+    expect(find('POST', '/projects/shop/immutabletagrules')).toEqual([]);
+
+    harbor.reset();
+    const weak = await run(scripts.cosign!, { CI_ROBOT_SECRET: 'alllowercase1' });
+    expect(weak.code).not.toBe(0);
+    expect(weak.err).toContain('set the secret of robot shop+ci failed: HTTP 400: the secret must be 8-128');
   });
 });

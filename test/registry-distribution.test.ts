@@ -202,7 +202,10 @@ describe('files follow the choices', () => {
     const byId = Object.fromEntries(c.steps.map((s) => [s.id, s]));
     expect(byId['cosign-sign']!.run).toBe('cosign sign --yes "${IMAGE}@${DIGEST}"');
     expect(byId['cosign-sign']!.oidc).toBe(true);
-    expect(byId['sbom-attest']!.run).toContain('cosign attest --yes --type spdxjson');
+    expect(byId['sbom-attest']!.run).toContain('cosign attest --yes --type spdxjson --predicate sbom.spdx.json');
+    // The SBOM is the CI/CD block's, made from the local image: no step pulls the pushed image back for it.
+    expect(c.sbom).toBe(true);
+    for (const s of c.steps) expect(s.run).not.toMatch(/syft|registry:/);
     for (const s of c.steps) expect(s.run).not.toMatch(/:\$\{TAG\}|\btrivy\b/);
 
     const ext = rendered.get('external-cosign-none')!.contrib.pipeline;
@@ -245,20 +248,26 @@ describe('files follow the choices', () => {
       // Unfixed vulnerabilities count, as they do for Harbor's pull block: what passes CI is never refused for them.
       expect(trivy[0]!.with, name).not.toHaveProperty('ignore-unfixed');
       const publish = (wf.jobs.publish.steps as { name: string }[]).map((s) => s.name);
-      expect(publish.indexOf(trivy[0]!.name), name).toBeLessThan(publish.indexOf('Push'));
+      expect(publish.indexOf(trivy[0]!.name), name).toBeLessThan(publish.indexOf('Push the scanned image'));
     }
     const harborSeverity = (name: string) => /^readonly HARBOR_SEVERITY=(\S+)$/m.exec(file(name, 'deploy/harbor/bootstrap.sh'))?.[1];
     expect(harborSeverity('harbor-cosign-kyverno')).toMatch(/^'?high'?$/);
     expect(harborSeverity('harbor28-clair-notaryv1')).toMatch(/^'?critical'?$/);
   });
 
-  test('the SBOM exists iff the signer attests one (distribution.cosign.sbom)', () => {
+  test('the SBOM exists iff the signer attests one (distribution.<signer>.sbom), made from the local image', () => {
     const sbomSteps = (name: string) => {
       const wf = file(name, '.github/workflows/_service-node.yml');
-      return { syft: (wf.match(/syft scan /g) ?? []).length, attest: (wf.match(/cosign attest /g) ?? []).length, other: /cyclonedx|sbom: true/i.test(wf) };
+      return {
+        syft: (wf.match(/syft scan "docker:\$IMAGE:\$TAG"/g) ?? []).length,
+        attest: (wf.match(/cosign attest |oras attach /g) ?? []).length,
+        other: /cyclonedx|sbom: true|registry:\$/i.test(wf),
+      };
     };
     expect(sbomSteps('harbor-cosign-kyverno')).toEqual({ syft: 1, attest: 1, other: false });
-    for (const name of ['external-cosign-none', 'harborvm-notation-ratify', 'harbor28-clair-notaryv1', 'harbor-nosigner']) {
+    // Notation attaches the SBOM as a signed referrer (oras attach, then notation sign of its digest).
+    expect(sbomSteps('harborvm-notation-ratify')).toEqual({ syft: 1, attest: 1, other: false });
+    for (const name of ['external-cosign-none', 'harbor28-clair-notaryv1', 'harbor-nosigner']) {
       expect(sbomSteps(name), name).toEqual({ syft: 0, attest: 0, other: false });
     }
   });

@@ -61,6 +61,9 @@ export interface PipelineSecret {
  */
 export const SCAN_SEVERITIES = ['none', 'low', 'medium', 'high', 'critical'] as const;
 export type ScanSeverity = (typeof SCAN_SEVERITIES)[number];
+/** Where the CI/CD block leaves the SPDX SBOM for the attest steps (relative to the repository root). */
+export const SBOM_FILE = 'sbom.spdx.json';
+
 /** The gate when no block sets pipeline.scanSeverity. */
 export const DEFAULT_SCAN_SEVERITY: ScanSeverity = 'high';
 
@@ -98,8 +101,12 @@ export interface Contributions {
   chart?: (service: ResolvedService) => ChartContribution;
   /** Printed after `init`/`regenerate` (next steps, e.g. "create the Secret with ..."). */
   notes?: string[];
-  /** Steps of the publish flow and the registry to log in to (used by the CI/CD block). */
-  pipeline?: { steps?: PipelineStep[]; registry?: PipelineRegistry; scanSeverity?: ScanSeverity };
+  /**
+   * Steps of the publish flow and the registry to log in to (used by the CI/CD block). `sbom`: the attest steps
+   * read an SPDX SBOM at SBOM_FILE, which the CI/CD block makes from the local image (never pulled back from the
+   * registry, where an image is blocked until it is scanned and signed).
+   */
+  pipeline?: { steps?: PipelineStep[]; registry?: PipelineRegistry; scanSeverity?: ScanSeverity; sbom?: boolean };
   /** Where metrics can be queried (used by progressive-delivery analysis). */
   metrics?: { prometheusAddress: string };
   /**
@@ -132,7 +139,7 @@ export interface MergedContributions {
   diagram: { nodes: DiagramNode[]; edges: DiagramEdge[] };
   notes: string[];
   /** scanSeverity: last contribution wins, DEFAULT_SCAN_SEVERITY when none. */
-  pipeline: { steps: PipelineStep[]; registry: PipelineRegistry | null; scanSeverity: ScanSeverity };
+  pipeline: { steps: PipelineStep[]; registry: PipelineRegistry | null; scanSeverity: ScanSeverity; sbom: boolean };
   metrics: { prometheusAddress: string } | null;
   network: MergedNetwork;
   namespace: { labels: Record<string, string>; annotations: Record<string, string> };
@@ -178,7 +185,7 @@ export function mergeContributions(list: Contributions[], blocks: string[] = [])
     gitignore: [],
     diagram: { nodes: [], edges: [] },
     notes: [],
-    pipeline: { steps: [], registry: null, scanSeverity: DEFAULT_SCAN_SEVERITY },
+    pipeline: { steps: [], registry: null, scanSeverity: DEFAULT_SCAN_SEVERITY, sbom: false },
     metrics: null,
     network: emptyNetwork(),
     namespace: { labels: {}, annotations: {} },
@@ -198,6 +205,7 @@ export function mergeContributions(list: Contributions[], blocks: string[] = [])
     m.pipeline.steps.push(...(c.pipeline?.steps ?? []));
     if (c.pipeline?.registry) m.pipeline.registry = c.pipeline.registry;
     if (c.pipeline?.scanSeverity) m.pipeline.scanSeverity = c.pipeline.scanSeverity;
+    if (c.pipeline?.sbom) m.pipeline.sbom = true;
     if (c.metrics) m.metrics = c.metrics;
     if (c.network) mergeNetwork(m.network, c.network, blocks[i] ?? 'base');
     Object.assign(m.namespace.labels, c.namespace?.labels);

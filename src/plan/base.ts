@@ -13,6 +13,7 @@ function edgeRows(contrib: MergedContributions): { from: string; to: string; por
   const peers = contrib.network.peers;
   return contrib.network.edges.map((e) => ({ from: refTitle(e.from, peers), to: refTitle(e.to, peers), ports: portsText(e.ports), reason: e.reason, block: e.block }));
 }
+import { validateTools } from '../catalog/commands.js';
 
 export function baseFiles(r: Resolved, catalog: Catalog, contrib: MergedContributions): FileSpec[] {
   const validate = contrib.validate;
@@ -20,7 +21,7 @@ export function baseFiles(r: Resolved, catalog: Catalog, contrib: MergedContribu
     { to: ANSWERS_FILE, content: serializeAnswers(r.config, catalog) },
     { to: SCHEMA_FILE, content: answersSchemaText(catalog) },
     { to: 'README.md', template: 'base/README.md.hbs', data: { diagram: mermaidDiagram(r.project, r.services, contrib, r.graph), edges: edgeRows(contrib), cycles: r.graph.cycles.map((c) => [...c, c[0]].join(' → ')) } },
-    { to: 'Makefile', template: 'base/Makefile.hbs', data: { validate } },
+    { to: 'Makefile', template: 'base/Makefile.hbs', data: { validate, tools: validateTools(validate) } },
     { to: '.gitignore', template: 'base/gitignore.hbs' },
     { to: '.editorconfig', template: 'base/editorconfig' },
     // A service skeleton: what its language's HTTP and gRPC variants share (common/), then the variant.

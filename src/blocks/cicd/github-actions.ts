@@ -6,16 +6,17 @@
 // `permissions: {}` at the top and least privilege per job, `id-token: write` only on the signing job,
 // checkout without persisted credentials, event data reaches shell only through `env:`.
 import { defineBlock, type FilesContext } from '../../catalog/define.js';
-import type { PipelineStep } from '../../catalog/contributions.js';
+import { SBOM_FILE, type PipelineStep } from '../../catalog/contributions.js';
+import { DEPLOY_COMMAND, DEPLOY_SCRIPT, deployScript } from './deploy-script.js';
+import { INSTALL_TOOLS_SCRIPT, installToolsScript } from './install-tools.js';
 import {
   ACTIONS,
   TOOL_VERSIONS,
   buildPipeline,
-  deployCommands,
-  installToolsScript,
   providerOptions,
   providerQuestions,
   runbook,
+  sbomCommand,
   validateContribution,
   yamlFile,
   type Pipeline,
@@ -49,9 +50,9 @@ function contributedStep(st: PipelineStep, s: PipelineService, p: Pipeline, dige
   return { name: st.title, shell: 'bash', env, run: st.run.endsWith('\n') ? st.run : `${st.run}\n` };
 }
 
-/** Installs the tools of the given steps: cosign through its installer action (CR-25), others with ci/install-tools.sh. */
-function toolSteps(steps: PipelineStep[], present: string[] = []): Step[] {
-  const tools = [...new Set(steps.flatMap((s) => s.tools))].filter((t) => !present.includes(t)).sort();
+/** Installs tools: cosign through its installer action (CR-25), others with ci/install-tools.sh. */
+function toolSteps(wanted: string[]): Step[] {
+  const tools = [...new Set(wanted)].sort();
   const out: Step[] = [];
   if (tools.includes('cosign')) out.push({ name: 'Install cosign', uses: ACTIONS.cosignInstaller.uses, with: { 'cosign-release': `v${TOOL_VERSIONS.cosign}` } });
   const rest = tools.filter((t) => t !== 'cosign');
@@ -89,7 +90,6 @@ const reusableFile = (language: string) => `.github/workflows/_service-${languag
 function languageWorkflow(p: Pipeline, first: PipelineService, perms: Permissions, secrets: string[]): string {
   // The service as the called workflow sees it: its values are inputs; shell reads them from env.
   const s: PipelineService = { ...first, name: e('inputs.service'), dir: `services/${e('inputs.service')}`, image: e('inputs.image') };
-  const shell: PipelineService = { ...s, name: '"$SERVICE"', chart: 'deploy/charts/"$SERVICE"' };
   const main = `github.event_name != 'pull_request'`;
   const { read, push, sign } = perms;
   const cache = { 'cache-from': `type=gha,scope=${s.name}` };
@@ -132,17 +132,33 @@ function languageWorkflow(p: Pipeline, first: PipelineService, perms: Permission
     'runs-on': RUNNER,
     permissions: push,
     outputs: { digest: e('steps.push.outputs.digest') },
-    env: { IMAGE: s.image },
+    env: { IMAGE: s.image, TAG: e('github.sha') },
+    // bash (-e, pipefail) for the run steps: the push step tests the digest with [[ ]].
+    defaults: { run: { shell: 'bash' } },
     steps: [
       checkout,
       { name: 'Set up Buildx', uses: ACTIONS.setupBuildx.uses },
       loginStep(p),
-      ...toolSteps(p.steps.login),
+      ...toolSteps(p.steps.login.flatMap((st) => st.tools)),
       ...p.steps.login.map((st) => contributedStep(st, s, p, '')),
       {
+        // The one build: BuildKit (layer cache) loads the image into the runner's Docker; it is scanned, described
+        // (SBOM) and pushed from there, so the pushed image is the scanned one. No provenance or SBOM attestation
+        // manifests (provenance: false, sbom: false; with load the action adds none by default:
+        // docker/build-push-action src/context.ts @v7.3.0): the push is a single image manifest, whose digest is
+        // the one signed and the one the cluster pulls.
         name: 'Build (layer cache)',
         uses: ACTIONS.buildPush.uses,
-        with: { context: s.dir, load: true, provenance: false, tags: `${s.image}:${e('github.sha')}`, ...cache, 'cache-to': `type=gha,scope=${s.name},mode=max` },
+        with: {
+          context: s.dir,
+          load: true,
+          push: false,
+          provenance: false,
+          sbom: false,
+          tags: `${s.image}:${e('github.sha')}`,
+          ...cache,
+          'cache-to': `type=gha,scope=${s.name},mode=max`,
+        },
       },
       // The one vulnerability scan, before anything is pushed: an image that fails the registry's threshold never
       // reaches the registry. Unfixed vulnerabilities count too, as they do for Harbor's pull block
@@ -162,19 +178,28 @@ function languageWorkflow(p: Pipeline, first: PipelineService, perms: Permission
             },
           ]
         : []),
+      ...(p.sbom
+        ? [
+            ...toolSteps(['syft']),
+            { name: 'SBOM of the scanned image (syft)', run: `${sbomCommand('docker:$IMAGE:$TAG')}\n` },
+            {
+              name: 'Keep the SBOM for the signing job',
+              uses: ACTIONS.uploadArtifact.uses,
+              with: { name: 'sbom', path: SBOM_FILE, 'if-no-files-found': 'error', 'retention-days': 1 },
+            },
+          ]
+        : []),
       {
-        // Same inputs: every layer comes from the cache. BuildKit attaches provenance to the image; the SBOM is
-        // the signing block's attestation (one SBOM, one owner), so BuildKit's is not requested.
-        name: 'Push',
+        // docker push prints the digest it pushed; RepoDigests records it next to the image.
+        name: 'Push the scanned image',
         id: 'push',
-        uses: ACTIONS.buildPush.uses,
-        with: {
-          context: s.dir,
-          push: true,
-          tags: `${s.image}:${e('github.sha')}`,
-          ...cache,
-          provenance: 'mode=max',
-        },
+        run: [
+          'docker push "$IMAGE:$TAG"',
+          'digest="$(docker image inspect --format \'{{range .RepoDigests}}{{println .}}{{end}}\' "$IMAGE:$TAG" | grep -F "$IMAGE@" | head -n 1)"',
+          'digest="${digest#*@}"',
+          '[[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || { echo "no digest for $IMAGE:$TAG after the push" >&2; exit 1; }',
+          'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
+        ].join('\n') + '\n',
       },
     ],
   };
@@ -193,7 +218,8 @@ function languageWorkflow(p: Pipeline, first: PipelineService, perms: Permission
       steps: [
         checkout,
         loginStep(p),
-        ...toolSteps(signing),
+        ...(p.sbom ? [{ name: 'SBOM made before the push', uses: ACTIONS.downloadArtifact.uses, with: { name: 'sbom', path: '.' } }] : []),
+        ...toolSteps(signing.flatMap((st) => st.tools)),
         // Signed by digest, never by tag (CR-31).
         ...signing.map((st) => contributedStep(st, s, p, digest)),
       ],
@@ -221,7 +247,8 @@ function languageWorkflow(p: Pipeline, first: PipelineService, perms: Permission
           env: { KUBECONFIG_DATA: e('secrets.KUBECONFIG') },
           run: 'umask 077\nprintf \'%s\\n\' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig"\necho "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"\n',
         },
-        { name: `helm upgrade --install (${p.delivery.strategy})`, run: deployCommands({ ...p, namespace: '"$NAMESPACE"' }, shell, '$DIGEST', '$TAG').join('\n') + '\n' },
+        // helm upgrade --install --atomic, then the wait for the controller's new revision (ci/deploy.sh).
+        { name: `Deploy (${p.delivery.strategy})`, run: `${DEPLOY_COMMAND}\n` },
       ],
     });
     jobs['deploy-staging'] = deploy('staging', ['publish', ...(last === 'sign' ? ['sign'] : [])]);
@@ -278,7 +305,6 @@ function serviceWorkflow(p: Pipeline, s: PipelineService, perms: Permissions, se
 }
 
 function validateWorkflow(p: Pipeline): string {
-  const go = p.validateTools.filter((t) => ['kubeconform', 'actionlint', 'promtool'].includes(t));
   return yamlFile([...HEADER, 'Validates the whole repository with the same checks as `make validate`.'], {
     name: 'validate',
     on: { pull_request: {}, push: { branches: [p.branch] }, workflow_dispatch: {} },
@@ -291,10 +317,10 @@ function validateWorkflow(p: Pipeline): string {
         permissions: { contents: 'read' },
         steps: [
           checkout,
-          { name: 'Set up Helm', uses: ACTIONS.setupHelm.uses, with: { version: `v${TOOL_VERSIONS.helm}` } },
           { name: 'Set up Go (tool installs)', uses: ACTIONS.setupGo.uses, with: { 'go-version': '1.25.1', cache: false } },
-          ...(go.length ? [{ name: 'Install pinned tools', run: `bash ci/install-tools.sh ${go.join(' ')}\necho "$HOME/.local/bin" >> "$GITHUB_PATH"\n` }] : []),
-          // shellcheck is preinstalled on the Ubuntu runner; actionlint also uses it for run: scripts.
+          // Exactly the tools make validate runs, pinned (ci/install-tools.sh); the Makefile puts them on PATH.
+          // shellcheck is preinstalled on the Ubuntu runner (actionlint also uses it for run: scripts).
+          { name: `Install ${p.validateTools.join(', ')}`, run: 'make tools\n' },
           { name: 'Validate', run: 'make validate\n' },
         ],
       },
@@ -320,7 +346,8 @@ export default defineBlock({
       ...p.services.map((s) => ({ to: `.github/workflows/${s.name}.yml`, content: serviceWorkflow(p, s, perms, secrets) })),
       { to: '.github/workflows/validate.yml', content: validateWorkflow(p) },
       { to: '.github/dependabot.yml', template: 'cicd/github-actions/dependabot.yml' },
-      { to: 'ci/install-tools.sh', content: installToolsScript(ctx.project.kubernetesVersion), executable: true },
+      { to: INSTALL_TOOLS_SCRIPT, content: installToolsScript(ctx.project.kubernetesVersion), executable: true },
+      ...(p.deploy ? [{ to: DEPLOY_SCRIPT, content: deployScript(p), executable: true }] : []),
     ];
   },
   contribute: (ctx) => ({

@@ -5,14 +5,15 @@
 // promoted to production by a manual job on a protected environment.
 import { defineBlock, type FilesContext } from '../../catalog/define.js';
 import type { PipelineStep } from '../../catalog/contributions.js';
+import { DEPLOY_COMMAND, DEPLOY_SCRIPT, deployScript } from './deploy-script.js';
+import { INSTALL_TOOLS_SCRIPT, installToolsScript } from './install-tools.js';
 import {
   IMAGES,
   buildPipeline,
-  deployCommands,
-  installToolsScript,
   providerOptions,
   providerQuestions,
   runbook,
+  sbomCommand,
   validateContribution,
   yamlFile,
   type Pipeline,
@@ -35,11 +36,8 @@ function gitlabCi(p: Pipeline): string {
     stage: 'test',
     image: IMAGES.tools,
     rules: [{ if: MR }, { if: main }],
-    script: [
-      'apt-get update -qq && apt-get install -y -qq --no-install-recommends shellcheck >/dev/null',
-      ...installTools(['helm', ...p.validateTools.filter((t) => t !== 'helm' && t !== 'shellcheck')]),
-      'make validate',
-    ],
+    // Exactly the tools make validate runs, pinned (make tools: ci/install-tools.sh; the Makefile puts them on PATH).
+    script: ['make tools', 'make validate'],
   };
 
   for (const s of p.services) {
@@ -114,14 +112,17 @@ function gitlabCi(p: Pipeline): string {
         stage: 'sign',
         image: IMAGES.tools,
         rules: [onMain],
-        needs: [`${s.name}:push`],
+        // The archive of the image job is the image that was scanned and pushed: the SBOM is made from it, never
+        // pulled back from the registry (which blocks an image until it is scanned and signed).
+        needs: [`${s.name}:push`, ...(p.sbom ? [`${s.name}:image`] : [])],
         variables: { ...vars, TAG: '$CI_COMMIT_SHA', REGISTRY: p.registry.host },
         // Keyless signing: the OIDC token for Sigstore, in this job only (CR-29).
         ...(p.oidc ? { id_tokens: { SIGSTORE_ID_TOKEN: { aud: 'sigstore' } } } : {}),
         script: [
-          ...installTools(p.tools),
+          ...installTools(p.sbom ? [...p.tools, 'syft'].sort() : p.tools),
           // Registry credentials for cosign/notation/oras (docker config format), never printed.
           `mkdir -p ~/.docker && (umask 077; printf '{"auths":{"%s":{"auth":"%s"}}}' ${p.registry.host} "$(printf '%s:%s' "$${p.registry.usernameSecret}" "$${p.registry.passwordSecret}" | base64 -w0)" > ~/.docker/config.json)`,
+          ...(p.sbom ? [sbomCommand('oci-archive:image.tar')] : []),
           ...after.map(step),
         ],
       };
@@ -139,8 +140,9 @@ function gitlabCi(p: Pipeline): string {
         resource_group: `${env}-${s.name}`,
         ...(env === 'production' ? { allow_failure: false } : {}),
         interruptible: false,
-        variables: { TAG: '$CI_COMMIT_SHA' },
-        script: [...installTools(['helm', 'kubectl']), ...deployCommands(p, s, '$DIGEST', '$TAG')],
+        variables: { SERVICE: s.name, NAMESPACE: p.namespace, TAG: '$CI_COMMIT_SHA' },
+        // helm upgrade --install --atomic, then the wait for the controller's new revision (ci/deploy.sh).
+        script: [...installTools(['helm', 'kubectl']), DEPLOY_COMMAND],
       });
       jobs[`${s.name}:staging`] = deploy('staging');
       jobs[`${s.name}:production`] = deploy('production');
@@ -169,7 +171,8 @@ export default defineBlock({
     const p = buildPipeline(ctx);
     return [
       { to: '.gitlab-ci.yml', content: gitlabCi(p) },
-      { to: 'ci/install-tools.sh', content: installToolsScript(ctx.project.kubernetesVersion), executable: true },
+      { to: INSTALL_TOOLS_SCRIPT, content: installToolsScript(ctx.project.kubernetesVersion), executable: true },
+      ...(p.deploy ? [{ to: DEPLOY_SCRIPT, content: deployScript(p), executable: true }] : []),
     ];
   },
   contribute: (ctx) => ({

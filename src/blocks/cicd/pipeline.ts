@@ -3,9 +3,16 @@
 //
 //   pull/merge request: per service lint + unit tests (its language's toolchain image) and an image build
 //                       without push; once per repository the validation job (`make validate`).
-//   main branch:        per service, only when its files changed: build (layer cache) → Trivy scan (fails at
-//                       the registry's scanSeverity) → push → sign by digest → attest (SBOM) →
+//   main branch:        per service, only when its files changed: build once (layer cache) → Trivy scan of that
+//                       local image (fails at the registry's scanSeverity) → SBOM of it (syft, when a signer attests
+//                       one) → push of that same image, a single manifest → sign by digest → attest (SBOM) →
 //                       deploy to staging → promote to production behind an approval.
+//
+// One image, one manifest: the scanned image is the pushed image, and it is pushed as a plain image manifest, not
+// an image index (no BuildKit provenance/SBOM attestation manifests): registries that enforce signatures at pull
+// time (Harbor enable_content_trust[_cosign]) check the manifest containerd actually fetches, and `cosign sign`
+// signs only the digest it is given (its --recursive covers an index's children, but `cosign attest` and
+// `notation sign` have no such flag: sigstore/cosign cmd/cosign/cli/options/sign.go and attest.go @v3.1.2).
 //
 // One answer per concern: the vulnerability threshold is the registry block's (contrib.pipeline.scanSeverity,
 // also enforced by Harbor at pull time) and the pipeline scans once, before the push; the SBOM exists iff the
@@ -13,9 +20,14 @@
 // (contrib.pipeline); tool versions are pinned here once and reused by every provider and ci/install-tools.sh.
 import { z } from 'zod';
 import type { BlockContext, FilesContext, Question } from '../../catalog/define.js';
-import type { Contributions, PipelineStep, ScanSeverity, ValidateStep } from '../../catalog/contributions.js';
+import { SBOM_FILE, type Contributions, type PipelineStep, type ScanSeverity, type ValidateStep } from '../../catalog/contributions.js';
 import type { ResolvedService } from '../../config/schema.js';
 import { toYamlBlock } from '../../render/helpers.js';
+import { validateTools } from '../../catalog/commands.js';
+import { TOOLCHAINS, type Toolchain } from './toolchains.js';
+
+// The per-language CI toolchains live in toolchains.ts; re-exported for the provider blocks and tests.
+export { TOOLCHAINS, type Toolchain };
 
 // ---------------------------------------------------------------------------------------------------------
 // Pinned versions (domain.md §0, §3.3, §4.1; the others read from each project's tags, Aug 2026).
@@ -34,6 +46,7 @@ export const TOOL_VERSIONS = {
   syft: '1.51.0', // repo:anchore/syft tag v1.51.0
   oras: '1.3.3', // repo:oras-project/oras tag v1.3.3
   crane: '0.21.9', // repo:google/go-containerregistry tag v0.21.9
+  amtool: '0.34.0', // repo:prometheus/alertmanager tag v0.34.0 (2026-08-16), go.mod without replace
 } as const;
 
 /** Images the non-GitHub providers run jobs in (GitHub jobs run on the hosted runner or the toolchain image). */
@@ -66,6 +79,10 @@ export const ACTIONS = {
   setupHelm: pin('azure/setup-helm', '9bc31f4ebc9c6b171d7bfbaa5d006ae7abdb4310', 'v5.0.1'),
   // repo:actions/setup-go tag v7.0.0 (2026-07-15), runs on node24
   setupGo: pin('actions/setup-go', 'b7ad1dad31e06c5925ef5d2fc7ad053ef454303e', 'v7.0.0'),
+  // repo:actions/upload-artifact tag v7.0.0 (2026-02-25) and repo:actions/download-artifact tag v8.0.1
+  // (2026-03-11), both node24: the SBOM travels from the build job to the signing job.
+  uploadArtifact: pin('actions/upload-artifact', 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f', 'v7.0.0'),
+  downloadArtifact: pin('actions/download-artifact', '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', 'v8.0.1'),
 } as const;
 
 /** Every pinned action by `uses`, to annotate `uses: owner/repo@<sha>` lines with the version. */
@@ -82,32 +99,6 @@ export function yamlFile(header: string[], doc: unknown): string {
   });
   return `${header.map((l) => `# ${l}`.trimEnd()).join('\n')}\n${body}\n`;
 }
-
-// ---------------------------------------------------------------------------------------------------------
-// Per-language CI toolchain. The image is the build stage of the service's Dockerfile
-// (templates/base/services/<language>/*/Dockerfile.hbs; test/cicd.test.ts fails if they drift), so CI tests
-// with exactly the compiler the image is built with. The test command itself is service.testCommand.
-// ---------------------------------------------------------------------------------------------------------
-export interface Toolchain {
-  image: string;
-  /** Installs what lint and tests need (run in services/<name>). */
-  setup: string[];
-  /** Static checks that need nothing beyond the toolchain image. */
-  lint: string[];
-  env: Record<string, string>;
-}
-export const TOOLCHAINS: Record<ResolvedService['language'], Toolchain> = {
-  node: { image: 'node:22.20.0-alpine', setup: ['npm ci'], lint: ['npx --no-install tsc -p tsconfig.json --noEmit'], env: {} },
-  // CGO off: the alpine image has no C compiler, and the Dockerfile builds a static binary too.
-  go: { image: 'golang:1.25.1-alpine3.22', setup: [], lint: ['test -z "$(gofmt -l .)"', 'go vet ./...'], env: { CGO_ENABLED: '0' } },
-  python: {
-    image: 'python:3.13.7-slim-trixie',
-    setup: ['if [ -s requirements.txt ]; then python3 -m pip install --no-cache-dir -r requirements.txt; fi'],
-    lint: ['python3 -m compileall -q .'],
-    env: { PIP_DISABLE_PIP_VERSION_CHECK: '1' },
-  },
-  java: { image: 'maven:3.9.11-eclipse-temurin-21', setup: [], lint: ['mvn -B -q -DskipTests compile'], env: {} },
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // Options every provider block shares (answers: cicd.<provider>.<option>).
@@ -138,6 +129,7 @@ export interface PipelineService {
   chart: string;
   /** Repository without tag. */
   image: string;
+  protocol: ResolvedService['protocol'];
   toolchain: Toolchain;
   test: string;
   /** Paths whose change triggers this service's jobs. */
@@ -162,13 +154,15 @@ export interface Pipeline {
   oidc: boolean;
   /** Tools the contributed steps need. */
   tools: PipelineStep['tools'];
+  /** The attest steps read an SBOM (SBOM_FILE) that the provider makes from the local image before the push. */
+  sbom: boolean;
   /** Secrets the contributed steps read. */
   secrets: { name: string; description: string }[];
   deploy: boolean;
   /** Manifests applied after the namespace and before the charts (contrib.deploy.apply: network policies, ...). */
   preDeploy: string[];
   delivery: Delivery;
-  /** Tools the validation job installs before `make validate`. */
+  /** The tools `make validate` runs (installed by `make tools`, which every validation job runs first). */
   validateTools: string[];
 }
 
@@ -192,14 +186,6 @@ export function deliveryOf(ctx: Pick<BlockContext, 'config' | 'has'>): Delivery 
   return { controller: null, strategy: 'rolling' };
 }
 
-/** The first word of each validate command, i.e. the tools `make validate` needs. */
-function validateToolsOf(steps: ValidateStep[]): string[] {
-  const known = ['helm', 'kubeconform', 'actionlint', 'promtool', 'shellcheck'];
-  const found = new Set<string>();
-  for (const s of steps) for (const t of known) if (new RegExp(`(^|[|;&]\\s*|\\s)${t}\\s`).test(` ${s.command} `)) found.add(t);
-  return known.filter((t) => found.has(t));
-}
-
 export function buildPipeline(ctx: FilesContext<ProviderOptions>): Pipeline {
   const { project, services, contrib, options } = ctx;
   const threshold = contrib.pipeline.scanSeverity;
@@ -218,6 +204,7 @@ export function buildPipeline(ctx: FilesContext<ProviderOptions>): Pipeline {
     services: services.map((s) => ({
       name: s.name,
       language: s.language,
+      protocol: s.protocol,
       dir: `services/${s.name}`,
       chart: `deploy/charts/${s.name}`,
       image: s.image,
@@ -235,33 +222,21 @@ export function buildPipeline(ctx: FilesContext<ProviderOptions>): Pipeline {
     steps: { login: byPhase('login'), sign: byPhase('sign'), attest: byPhase('attest') },
     oidc: steps.some((s) => s.oidc),
     tools: [...new Set(steps.flatMap((s) => s.tools))].sort(),
+    sbom: contrib.pipeline.sbom && byPhase('attest').length > 0,
     secrets: [...secrets].map(([name, description]) => ({ name, description })).sort((a, b) => a.name.localeCompare(b.name)),
     deploy: ctx.has('orchestration/kubernetes'),
     preDeploy: contrib.deploy.apply,
     delivery: deliveryOf(ctx),
-    validateTools: validateToolsOf(contrib.validate),
+    validateTools: validateTools(contrib.validate),
   };
 }
 
-/** The release names and wait command of one service after `helm upgrade` (progressive delivery waits for the controller). */
-export function deployCommands(p: Pipeline, s: PipelineService, digestVar: string, tagVar: string): string[] {
-  const cmds = [
-    'kubectl apply -f deploy/namespace.yaml',
-    ...p.preDeploy.map((path) => `kubectl apply -f ${path}`),
-    // --atomic: a release that fails or times out is rolled back to the previous one (CR-40; Helm 4 keeps
-    // --atomic as an alias of --rollback-on-failure, domain.md §4.7).
-    `helm upgrade --install ${s.name} ${s.chart} --namespace ${p.namespace} --set image.tag="${tagVar}" --set image.digest="${digestVar}" --atomic --wait --timeout 10m`,
-  ];
-  if (p.delivery.controller === 'argo-rollouts') {
-    // Helm does not wait for custom resources: wait until the Rollout is Healthy again. An aborted analysis
-    // leaves it Degraded (traffic back on stable), so the wait times out and the job fails.
-    cmds.push(`kubectl -n ${p.namespace} wait rollout/${s.name} --for=jsonpath='{.status.phase}'=Healthy --timeout=30m`);
-  } else if (p.delivery.controller === 'flagger') {
-    // Flagger sets condition Promoted=True once the analysis passed (docs/gitbook/usage/how-it-works.md).
-    cmds.push(`kubectl -n ${p.namespace} wait canary/${s.name} --for=condition=Promoted --timeout=30m`);
-  }
-  return cmds;
-}
+/**
+ * The SBOM of the image as built and scanned, from where the provider holds it before the push (`docker:<ref>` for
+ * the Docker daemon, `oci-archive:<file>` for an archive: syft source schemes, anchore/syft README). Never
+ * `registry:`: the registry blocks pulls of an image until it is scanned and signed.
+ */
+export const sbomCommand = (source: string): string => `syft scan "${source}" --output "spdx-json=${SBOM_FILE}"`;
 
 /** `make validate` steps the CI/CD choice adds: rendered manifests against strict schemas, and CI files. */
 export function validateContribution(ctx: BlockContext, extra: ValidateStep[]): Contributions {
@@ -279,13 +254,13 @@ export function validateContribution(ctx: BlockContext, extra: ValidateStep[]): 
       });
     }
   }
-  steps.push({ name: 'shellcheck ci scripts', command: 'shellcheck ci/install-tools.sh' }, ...extra);
+  steps.push({ name: 'shellcheck ci scripts', command: 'shellcheck ci/*.sh' }, ...extra);
   return { validate: steps };
 }
 export const CRD_SCHEMAS = `'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'`;
 
 /** The README runbook shared by every provider (how a release reaches production and how to undo it). */
-export function runbook(p: { provider: string; approval: string; secrets: string[] }, ctx: BlockContext): Contributions['readme'] {
+export function runbook(p: { provider: string; approval: string; secrets: string[]; extra?: string }, ctx: BlockContext): Contributions['readme'] {
   const d = deliveryOf(ctx);
   const ns = ctx.project.namespace;
   const how =
@@ -313,66 +288,8 @@ export function runbook(p: { provider: string; approval: string; secrets: string
         ns +
         '`.\n' +
         '- Redeploy a known image: `make deploy TAG=<git sha>`.\n' +
-        `- Secrets the pipeline expects: ${p.secrets.map((s) => `\`${s}\``).join(', ')}.`,
+        `- Secrets the pipeline expects: ${p.secrets.map((s) => `\`${s}\``).join(', ')}.` +
+        (p.extra ? `\n\n${p.extra}` : ''),
     },
   ];
-}
-
-/**
- * ci/install-tools.sh: installs the pinned tools named on its command line into $TOOLS_BIN. Go tools come
- * through `go install` (checked against the Go checksum database); helm, kubectl and promtool from their
- * release archives, verified with the checksum published next to them.
- */
-export function installToolsScript(kubernetesVersion: string): string {
-  const v = TOOL_VERSIONS;
-  const kubectl = `${kubernetesVersion}.0`;
-  return `#!/usr/bin/env bash
-# Installs pinned CI tools into \${TOOLS_BIN:-$HOME/.local/bin}. Generated by cn-scaffold.
-# Usage: ci/install-tools.sh helm kubeconform [actionlint promtool kubectl cosign notation trivy syft oras crane]
-set -euo pipefail
-
-BIN="\${TOOLS_BIN:-$HOME/.local/bin}"
-mkdir -p "$BIN"
-export GOBIN="$BIN"
-# The official golang images set GOTOOLCHAIN=local; some tools need a newer Go than the image.
-export GOTOOLCHAIN=auto
-ARCH="$(uname -m | sed -e 's/x86_64/amd64/' -e 's/aarch64/arm64/')"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-
-fetch() { curl -fsSL --retry 3 -o "$2" "$1"; }
-
-for tool in "$@"; do
-  case "$tool" in
-    helm)
-      f="helm-v${v.helm}-linux-$ARCH.tar.gz"
-      fetch "https://get.helm.sh/$f" "$TMP/$f"
-      fetch "https://get.helm.sh/$f.sha256sum" "$TMP/$f.sha256sum"
-      (cd "$TMP" && sha256sum -c "$f.sha256sum")
-      tar -xzf "$TMP/$f" -C "$TMP" && install -m 0755 "$TMP/linux-$ARCH/helm" "$BIN/helm" ;;
-    kubectl)
-      fetch "https://dl.k8s.io/release/v${kubectl}/bin/linux/$ARCH/kubectl" "$TMP/kubectl"
-      fetch "https://dl.k8s.io/release/v${kubectl}/bin/linux/$ARCH/kubectl.sha256" "$TMP/kubectl.sha256"
-      echo "$(cat "$TMP/kubectl.sha256")  $TMP/kubectl" | sha256sum -c
-      install -m 0755 "$TMP/kubectl" "$BIN/kubectl" ;;
-    promtool)
-      d="prometheus-${v.promtool}.linux-$ARCH"
-      base="https://github.com/prometheus/prometheus/releases/download/v${v.promtool}"
-      fetch "$base/$d.tar.gz" "$TMP/$d.tar.gz"
-      fetch "$base/sha256sums.txt" "$TMP/sha256sums.txt"
-      (cd "$TMP" && grep " $d.tar.gz\\$" sha256sums.txt | sha256sum -c)
-      tar -xzf "$TMP/$d.tar.gz" -C "$TMP" && install -m 0755 "$TMP/$d/promtool" "$BIN/promtool" ;;
-    kubeconform) go install "github.com/yannh/kubeconform/cmd/kubeconform@v${v.kubeconform}" ;;
-    actionlint) go install "github.com/rhysd/actionlint/cmd/actionlint@v${v.actionlint}" ;;
-    cosign) go install "github.com/sigstore/cosign/v3/cmd/cosign@v${v.cosign}" ;;
-    notation) go install "github.com/notaryproject/notation/cmd/notation@v${v.notation}" ;;
-    trivy) go install "github.com/aquasecurity/trivy/cmd/trivy@v${v.trivy}" ;;
-    syft) go install "github.com/anchore/syft/cmd/syft@v${v.syft}" ;;
-    oras) go install "oras.land/oras/cmd/oras@v${v.oras}" ;;
-    crane) go install "github.com/google/go-containerregistry/cmd/crane@v${v.crane}" ;;
-    shellcheck) command -v shellcheck >/dev/null || { echo "install shellcheck with the system package manager" >&2; exit 1; } ;;
-    *) echo "unknown tool: $tool" >&2; exit 2 ;;
-  esac
-done
-`;
 }

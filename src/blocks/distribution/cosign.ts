@@ -1,13 +1,13 @@
 // Sigstore cosign (domain.md §3.3): the pipeline signs every pushed image BY DIGEST, keyless (OIDC identity of
 // the CI job; the job gets the token, no key to leak) or with a key pair held in CI secrets, and optionally
-// attaches an SBOM made by syft as a signed attestation: the project's one SBOM (the CI/CD blocks generate
-// none of their own, so the SBOM exists iff `sbom` is on). The signature layout follows the registry: cosign 3
-// defaults (Sigstore bundle as an OCI 1.1 referrer) where the referrers API exists, else the v2 tag layout
-// (CR-14). Verification at admission is the admission slot's job (kyverno, ratify).
+// attaches an SBOM as a signed attestation: the project's one SBOM, made by the CI/CD block with syft from the
+// local image before the push (contrib.pipeline.sbom), so it exists iff `sbom` is on. The signature layout
+// follows the registry: cosign 3 defaults (Sigstore bundle as an OCI 1.1 referrer) where the referrers API
+// exists, else the v2 tag layout (CR-14). Verification at admission is the admission slot's job (kyverno, ratify).
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import type { PipelineStep } from '../../catalog/contributions.js';
-import { COSIGN_PUBLIC_KEY_SECRET, COSIGN_V2_FLAGS, KYVERNO_NAMESPACE, UNSET_IDENTITY, cosignFormat, keylessIssuer } from './shared.js';
+import { SBOM_FILE, type PipelineStep } from '../../catalog/contributions.js';
+import { COSIGN_PUBLIC_KEY_SECRET, COSIGN_V2_FLAGS, KYVERNO_NAMESPACE, cosignFormat, identityUnset, keylessIdentity, keylessIssuer } from './shared.js';
 
 const Options = z
   .object({
@@ -28,9 +28,10 @@ const Options = z
     identity: z
       .string()
       .min(1)
-      .default(UNSET_IDENTITY)
+      .optional()
       .describe(
-        'Regular expression the signing certificate identity must match (keyless), e.g. ^https://github\\.com/acme/shop/\\.github/workflows/.+@refs/heads/main$ or ^https://gitlab\\.com/acme/shop@refs/heads/main$',
+        'Regular expression the signing certificate identity must match (keyless), e.g. ^https://github\\.com/acme/shop/\\.github/workflows/.+@refs/heads/main$ ' +
+          'or ^https://gitlab\\.com/acme/shop//\\.gitlab-ci\\.yml@refs/heads/main$; default: a placeholder in the CI provider\'s form that matches no signer',
       ),
   })
   .strict();
@@ -54,7 +55,8 @@ export default defineBlock({
     identity: { message: 'Regular expression for the CI workflow identity allowed to sign (keyless)?' },
   },
   contribute: (ctx) => {
-    const o = { ...ctx.options, issuer: keylessIssuer(ctx.config as Record<string, unknown>) ?? '' };
+    const c = ctx.config as Record<string, unknown>;
+    const o = { ...ctx.options, issuer: keylessIssuer(c) ?? '', identity: keylessIdentity(c) };
     const keyless = o.mode === 'keyless';
     const format = cosignFormat(ctx.config as Record<string, unknown>);
     const flags = [keyless ? '' : '--key env://COSIGN_PRIVATE_KEY', format === 'v2' ? COSIGN_V2_FLAGS : ''].filter(Boolean).join(' ');
@@ -80,13 +82,11 @@ export default defineBlock({
     if (o.sbom) {
       steps.push({
         id: 'sbom-attest',
-        title: 'Generate the SBOM (syft) and attach it as a signed attestation',
+        title: 'Attach the SBOM as a signed attestation (cosign)',
         phase: 'attest',
-        run: [
-          'syft scan "registry:${IMAGE}@${DIGEST}" --output "spdx-json=sbom.spdx.json"',
-          `cosign attest --yes${sp} --type spdxjson --predicate sbom.spdx.json "\${IMAGE}@\${DIGEST}"`,
-        ].join('\n'),
-        tools: ['syft', 'cosign'],
+        // The SBOM of the very image that was scanned and pushed, made before the push (contrib.pipeline.sbom).
+        run: `cosign attest --yes${sp} --type spdxjson --predicate ${SBOM_FILE} "\${IMAGE}@\${DIGEST}"`,
+        tools: ['cosign'],
         secrets: keySecrets,
         oidc: keyless,
       });
@@ -101,7 +101,7 @@ export default defineBlock({
           order: 34,
           body: [
             `CI signs every image **by digest** with cosign (${keyless ? `keyless: the job's OIDC identity from \`${o.issuer}\`, recorded in Rekor` : 'a key pair: CI secrets `COSIGN_PRIVATE_KEY` and `COSIGN_PASSWORD`'})` +
-              (o.sbom ? ' and attaches an SPDX SBOM made by syft as a signed attestation.' : '.'),
+              (o.sbom ? ' and attaches an SPDX SBOM, made by syft from the image before the push, as a signed attestation.' : '.'),
             format === 'v3'
               ? 'Signatures are cosign 3 Sigstore bundles stored as OCI 1.1 referrers of the image.'
               : `The registry lacks the OCI 1.1 referrers API, so cosign runs with \`${COSIGN_V2_FLAGS}\` (the \`sha256-<digest>.sig\` tag layout, CR-14).`,
@@ -109,7 +109,7 @@ export default defineBlock({
             '```sh',
             verify,
             '```',
-            keyless && o.identity === UNSET_IDENTITY
+            keyless && identityUnset(c)
               ? '\n**Set `distribution.cosign.identity`** to the regular expression of your release workflow identity: until then the placeholder matches no signer, so verification fails closed.'
               : '',
             keyless ? '' : `\nFor admission checks, publish the public key: \`kubectl -n ${KYVERNO_NAMESPACE} create secret generic ${COSIGN_PUBLIC_KEY_SECRET} --from-file=cosign.pub\`.`,
@@ -118,7 +118,7 @@ export default defineBlock({
             .join('\n'),
         },
       ],
-      pipeline: { steps },
+      pipeline: { steps, sbom: o.sbom },
       diagram: { nodes: [{ id: 'signer', label: 'cosign signature', group: 'registry' }], edges: [{ from: 'build', to: 'signer', label: 'sign by digest' }] },
     };
   },

@@ -12,9 +12,10 @@ import {
   KYVERNO_NAMESPACE,
   NOTATION_CA_CONFIGMAP,
   REKOR_URL,
-  UNSET_IDENTITY,
   cosignFormat,
+  identityUnset,
   kyvernoPolicyKind,
+  keylessIdentity,
   keylessIssuer,
 } from './shared.js';
 
@@ -34,7 +35,7 @@ type KyvernoOptions = z.infer<typeof Options>;
 interface Cosign {
   mode: 'keyless' | 'key';
   issuer: string;
-  identity: string;
+  identity?: string;
 }
 
 function policy(ctx: BlockContext<KyvernoOptions>): Record<string, unknown> {
@@ -65,7 +66,7 @@ function policy(ctx: BlockContext<KyvernoOptions>): Record<string, unknown> {
           {
             name: 'cosign',
             cosign: {
-              keyless: { identities: [{ issuer: keylessIssuer(c) ?? '', subjectRegExp: cosign.identity }] },
+              keyless: { identities: [{ issuer: keylessIssuer(c) ?? '', subjectRegExp: keylessIdentity(c) }] },
               ctlog: { url: REKOR_URL },
             },
           },
@@ -94,7 +95,7 @@ function policy(ctx: BlockContext<KyvernoOptions>): Record<string, unknown> {
     entry =
       cosign.mode === 'key'
         ? { keys: { publicKeys: `k8s://${KYVERNO_NAMESPACE}/${COSIGN_PUBLIC_KEY_SECRET}`, rekor: { url: REKOR_URL } } }
-        : { keyless: { issuer: keylessIssuer(c) ?? '', subjectRegExp: cosign.identity, rekor: { url: REKOR_URL } } };
+        : { keyless: { issuer: keylessIssuer(c) ?? '', subjectRegExp: keylessIdentity(c), rekor: { url: REKOR_URL } } };
   }
   return {
     apiVersion: 'kyverno.io/v1',
@@ -155,7 +156,12 @@ export default defineBlock({
     const c = ctx.config as Record<string, any>;
     const signer = c.distribution?.signer as string;
     const cosign = (c.distribution?.cosign ?? {}) as Cosign;
-    const prereq: string[] = [`kubectl -n ${KYVERNO_NAMESPACE} create secret docker-registry ${PULL_SECRET} --docker-server=${ctx.project.image.registry} --docker-username=... --docker-password=...`];
+    // The inputs live in Kyverno's namespace, which must exist before them (helm --create-namespace only creates it
+    // at install time, after these commands); creating it first is idempotent and the install keeps it.
+    const prereq: string[] = [
+      `kubectl create namespace ${KYVERNO_NAMESPACE} --dry-run=client -o yaml | kubectl apply -f -`,
+      `kubectl -n ${KYVERNO_NAMESPACE} create secret docker-registry ${PULL_SECRET} --docker-server=${ctx.project.image.registry} --docker-username=... --docker-password=...`,
+    ];
     if (signer === 'notation') prereq.push(`kubectl -n ${KYVERNO_NAMESPACE} create configmap ${NOTATION_CA_CONFIGMAP} --from-file=ca.crt`);
     if (signer === 'cosign' && cosign.mode === 'key') prereq.push(`kubectl -n ${KYVERNO_NAMESPACE} create secret generic ${COSIGN_PUBLIC_KEY_SECRET} --from-file=cosign.pub`);
     return {
@@ -182,7 +188,7 @@ export default defineBlock({
             '```sh',
             ...prereq,
             '```',
-            signer === 'cosign' && cosign.mode === 'keyless' && cosign.identity === UNSET_IDENTITY
+            signer === 'cosign' && cosign.mode === 'keyless' && identityUnset(c)
               ? '\nThe policy trusts no signer until `distribution.cosign.identity` is set (fails closed).'
               : '',
           ]

@@ -3,7 +3,7 @@
 // constraint for the project's namespace, and a pinned install script. Ratify v1 requires Gatekeeper (CR-23).
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import { keylessIssuer } from './shared.js';
+import { keylessIdentity, keylessIssuer } from './shared.js';
 
 /** ratify/ratify chart 1.15.5 = Ratify v1.4.4 (charts/ratify/Chart.yaml @v1.4.4). */
 const RATIFY_CHART = '1.15.5';
@@ -39,10 +39,13 @@ export default defineBlock({
       notation: signer === 'notation',
       cosign: signer === 'cosign',
       keyless: cosign.mode !== 'key',
-      identity: cosign.identity ?? '',
+      identity: keylessIdentity(c),
       issuer: keylessIssuer(c) ?? '',
       trustedIdentity: c.distribution?.notation?.trustedIdentity ?? '*',
       scopes: ctx.services.map((s) => s.image),
+      // What the constraint sends to Ratify: the project's repositories, nothing else (trailing slash: no sibling
+      // repository such as <repository>-other matches).
+      prefix: `${ctx.project.image.registry}/${ctx.project.image.repository}/`,
     };
     return [
       { to: 'deploy/policies/ratify/values.yaml', template: 'distribution/ratify/values.yaml.hbs', data: { r } },
@@ -58,8 +61,12 @@ export default defineBlock({
         title: 'Admission: Ratify + Gatekeeper',
         order: 36,
         body:
-          `Ratify v1.4.4 (chart ${RATIFY_CHART}) verifies the signatures of every image of pods in \`${ctx.project.namespace}\` for ` +
-          `OPA Gatekeeper ${ctx.options.gatekeeper === 'install' ? GATEKEEPER_CHART + ' (installed with it)' : '(already installed, external data enabled)'}. ` +
+          `Ratify v1.4.4 (chart ${RATIFY_CHART}) verifies the signatures of the project's images (\`${ctx.project.image.registry}/${ctx.project.image.repository}/*\`) ` +
+          `in pods of \`${ctx.project.namespace}\` for OPA Gatekeeper ` +
+          `${ctx.options.gatekeeper === 'install' ? GATEKEEPER_CHART + ' (installed with it)' : '(already installed, external data enabled)'}; ` +
+          'other images (the `helm test` pod, sidecars) are not sent to Ratify. Gatekeeper fails closed (`validatingWebhookFailurePolicy: Fail`): ' +
+          'while it or Ratify cannot answer, pods are rejected (and, Gatekeeper being a cluster-wide webhook, other writes outside ' +
+          '`gatekeeper-system` and `kube-system` too), instead of admitted unverified. ' +
           (ctx.config.distribution as { signer?: string } | undefined)?.signer === 'notation'
             ? '`NOTATION_CA_FILE=ca.crt make admission-install` (the CA that issues your Notation signing certificates). Files: `deploy/policies/ratify/`.'
             : '`make admission-install`. Files: `deploy/policies/ratify/`.',

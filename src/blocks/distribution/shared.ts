@@ -48,6 +48,28 @@ export function keylessIssuer(c: Answers): string | undefined {
 /** Keyless identity placeholder: GitHub logins cannot contain '_', so it matches no workflow until it is set. */
 export const UNSET_IDENTITY = '^https://github\\.com/CHANGE_ME/.+$';
 
+/**
+ * The placeholder identity per CI provider: the shape of that provider's keyless certificate identity, with a
+ * part that no real identity can contain, so it matches no signer until distribution.cosign.identity is set.
+ * GitLab's identity is the ci_config_ref_uri claim, `https://gitlab.com/<group>/<project>//.gitlab-ci.yml@<ref>`
+ * (docs.gitlab.com/ee/ci/yaml/signing_examples.html); GitLab paths never contain '<' or '>'.
+ */
+export const UNSET_IDENTITIES: Record<string, string> = {
+  'github-actions': UNSET_IDENTITY,
+  'gitlab-ci': '^https://gitlab\\.com/<group>/<project>//\\.gitlab-ci\\.yml@refs/heads/main$',
+};
+
+/** The identity keyless signatures are verified against: distribution.cosign.identity, else the CI provider's placeholder. */
+export function keylessIdentity(c: Answers): string {
+  const given = at(c, 'distribution.cosign.identity') as string | undefined;
+  // Answers files written before the per-provider placeholders hold the GitHub one: still a placeholder.
+  if (given !== undefined && !Object.values(UNSET_IDENTITIES).includes(given)) return given;
+  return UNSET_IDENTITIES[String(at(c, 'cicd.provider'))] ?? UNSET_IDENTITY;
+}
+
+/** True while the keyless identity is still a placeholder (verification then fails closed). */
+export const identityUnset = (c: Answers): boolean => Object.values(UNSET_IDENTITIES).includes(keylessIdentity(c));
+
 /** Namespace the admission controller runs in (Kyverno) and where it reads keys and pull credentials. */
 export const KYVERNO_NAMESPACE = 'kyverno';
 /** Secret (in the Kyverno namespace) holding `cosign.pub` for key-pair verification (cosign KMS.md `k8s://`). */

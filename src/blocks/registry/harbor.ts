@@ -9,6 +9,7 @@ import { defineBlock, type BlockContext, type FileSpec, type FilesContext } from
 import { dnsName } from '../../config/schema.js';
 import { KPS_SELECTOR_LABELS, prometheusOperatorSelected, prometheusSelected } from '../observability/shared.js';
 import {
+  CLAIR_ADAPTER_DEFAULT,
   HARBOR_NAMESPACE,
   HARBOR_RELEASE,
   HARBOR_RELEASES,
@@ -55,7 +56,11 @@ const Options = z
     storageClass: objectName('storageClass', true).default('').describe('StorageClass of the Harbor PVCs (empty = the storage.volumes class, else the cluster default)'),
     registrySize: z.string().regex(/^[0-9]+(Mi|Gi|Ti)$/).default('50Gi').describe('Size of the image storage PVC'),
     scanner: z.enum(['trivy', 'clair']).default('trivy').describe('trivy (built in) or clair (legacy: an external harbor-scanner-clair adapter)'),
-    clairAdapterUrl: z.string().url().default('http://harbor-scanner-clair.harbor.svc:8080').describe('URL of the harbor-scanner-clair adapter (scanner=clair)'),
+    clairAdapterUrl: z
+      .string()
+      .url()
+      .default(CLAIR_ADAPTER_DEFAULT)
+      .describe('URL of the harbor-scanner-clair adapter (scanner=clair); Harbor on a VM needs an address the VM resolves'),
     scanSeverity: z
       .enum(SEVERITIES)
       .default('high')
@@ -193,7 +198,7 @@ function contribute(ctx: BlockContext<HarborOptions>) {
             `keeps the ${o.retainLatest} most recent artifacts per repository, and creates two robot accounts whose secrets you choose ` +
             '(8–128 characters with upper case, lower case and a digit):',
           '',
-          `- \`robot$${project}+ci\` — push and pull on \`${project}\` (plus scanner-pull so the signing steps can read a new image before it is signed); ` +
+          `- \`robot$${project}+ci\` — push and pull on \`${project}\` (which covers the signatures and SBOM attestations CI attaches; CI makes the SBOM from the local image before the push, so it never pulls an unscanned image); ` +
             'store it as the CI secrets `REGISTRY_USERNAME` / `REGISTRY_PASSWORD`.',
           `- \`robot$${project}+cluster\` — pull only; the cluster's pull Secret:`,
           '',

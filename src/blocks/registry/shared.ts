@@ -18,6 +18,9 @@ export const HARBOR_RELEASES = {
 export type HarborVersion = keyof typeof HARBOR_RELEASES;
 export const HARBOR_VERSIONS = Object.keys(HARBOR_RELEASES) as [HarborVersion, ...HarborVersion[]];
 
+/** Default URL of the harbor-scanner-clair adapter: a Service in the cluster (a VM Harbor cannot resolve it: CN-REG-04). */
+export const CLAIR_ADAPTER_DEFAULT = 'http://harbor-scanner-clair.harbor.svc:8080';
+
 /** Namespace and Helm release of Harbor on Kubernetes. */
 export const HARBOR_NAMESPACE = 'harbor';
 export const HARBOR_RELEASE = 'harbor';

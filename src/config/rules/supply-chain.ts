@@ -1,11 +1,19 @@
 // Registry and distribution (domain.md §2, §3, CR-10..CR-24). Slots answered later in the prompts are
 // undefined here, so rules about a later answer only fire once it is known.
-import { UNSET_IDENTITY, cosignFormat, keylessIssuer, registryServesReferrers } from '../../blocks/distribution/shared.js';
+import { cosignFormat, identityUnset, keylessIssuer, registryServesReferrers } from '../../blocks/distribution/shared.js';
+import { CLAIR_ADAPTER_DEFAULT } from '../../blocks/registry/shared.js';
 import { pick, type PartialConfig, type Rule } from './define.js';
 
 const isHarbor = (c: PartialConfig) => pick(c, 'registry.provider') === 'harbor';
 /** A Harbor option with its default (a partial config during prompts may not have it yet). */
 const harborOpt = (c: PartialConfig, key: string, dflt: string) => (pick(c, `registry.harbor.${key}`) as string | undefined) ?? dflt;
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+};
 
 export const SUPPLY_CHAIN_RULES: Rule[] = [
   {
@@ -51,6 +59,22 @@ export const SUPPLY_CHAIN_RULES: Rule[] = [
       'Harbor dropped its built-in Clair in 2.2 (install.sh --with-clair aborts): Clair is registered as an external harbor-scanner-clair adapter you run yourself, ' +
       'and that adapter only speaks the Clair v2 API (goharbor/harbor-scanner-clair#24) while Clair is at v4',
     fix: '--set registry.harbor.scanner=trivy (Harbor\'s default scanner since 2.0)',
+  },
+  {
+    id: 'CN-REG-04',
+    severity: 'error',
+    paths: ['registry.harbor.clairAdapterUrl', 'registry.harbor.install'],
+    // The offline installer runs Harbor with docker compose on the VM: its core resolves names through the VM's
+    // DNS, where a Kubernetes Service name (the default adapter URL) does not exist.
+    when: (c) =>
+      isHarbor(c) &&
+      harborOpt(c, 'install', 'helm') === 'vm' &&
+      harborOpt(c, 'scanner', 'trivy') === 'clair' &&
+      /\.svc(\.cluster\.local)?\.?$/.test(hostOf(harborOpt(c, 'clairAdapterUrl', CLAIR_ADAPTER_DEFAULT))),
+    message:
+      'Harbor on a VM cannot resolve the Clair adapter URL: it names a Kubernetes Service (<name>.<namespace>.svc), which only resolves inside a cluster, ' +
+      'so every scan would fail to reach the adapter',
+    fix: '--set registry.harbor.clairAdapterUrl=http://<host the Harbor VM reaches>:8080 (or --set registry.harbor.scanner=trivy)',
   },
   {
     id: 'CR-15',
@@ -151,12 +175,12 @@ export const SUPPLY_CHAIN_RULES: Rule[] = [
     when: (c) =>
       pick(c, 'distribution.signer') === 'cosign' &&
       (pick(c, 'distribution.cosign.mode') ?? 'keyless') === 'keyless' &&
-      (pick(c, 'distribution.cosign.identity') ?? UNSET_IDENTITY) === UNSET_IDENTITY &&
+      identityUnset(c) &&
       ['kyverno', 'ratify'].includes(String(pick(c, 'distribution.admission'))),
     message: 'the admission policy trusts no keyless signer until distribution.cosign.identity names your release workflow: every image is rejected',
     fix:
       "--set 'distribution.cosign.identity=^https://github\\.com/<org>/<repo>/\\.github/workflows/.+@refs/heads/main$' " +
-      "(GitLab.com: '^https://gitlab\\.com/<group>/<project>@refs/heads/main$')",
+      "(GitLab.com: '^https://gitlab\\.com/<group>/<project>//\\.gitlab-ci\\.yml@refs/heads/main$')",
   },
   {
     id: 'CN-DIST-06',

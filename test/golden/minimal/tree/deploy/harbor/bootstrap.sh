@@ -144,11 +144,14 @@ ensure_robot() {
   rm -f "$work/request"
   expect "set the secret of robot ${HARBOR_PROJECT}+${name}"
 }
-# CI pushes and pulls; scanner-pull lets the signing and attestation steps read the new image before it is
-# signed (Harbor's content-trust and vulnerability checks let scanner pulls through: src/server/middleware/util
-# SkipPolicyChecking), while the cluster's plain pulls stay blocked until the signature exists.
+# CI pushes and pulls. Push also covers the signatures and attestations it attaches, and cosign/notation
+# requests made with push access pass Harbor's pull policies (goharbor/harbor
+# src/server/middleware/util/util.go, SkipPolicyChecking). Nothing else is granted: a robot's actions must come
+# from Harbor's project-scope list (goharbor/harbor src/common/rbac/const.go, v2.15; POST /robots answers 400
+# "bad request permission" otherwise), and CI makes the SBOM from the local image before the push, so it never
+# pulls an image that is not yet scanned or signed.
 ensure_robot ci "$CI_ROBOT_SECRET" 'CI: push images and signatures' \
-  '[{"resource":"repository","action":"push"},{"resource":"repository","action":"pull"},{"resource":"repository","action":"scanner-pull"}]'
+  '[{"resource":"repository","action":"push"},{"resource":"repository","action":"pull"}]'
 # The cluster only pulls.
 ensure_robot cluster "$CLUSTER_ROBOT_SECRET" 'Kubernetes: pull images' \
   '[{"resource":"repository","action":"pull"}]'
