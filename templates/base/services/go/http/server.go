@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"os"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -15,12 +16,17 @@ type app struct {
 	metrics      *registry
 	requests     *counterVec
 	duration     *histogramVec
+	// callees come from the env contract (callees.go); GET /callees calls each HTTP one.
+	callees []callee
+	client  *http.Client
 }
 
 func newApp(service string) *app {
 	reg := newRegistry()
 	return &app{
 		service:  service,
+		callees:  calleesFromEnv(os.Getenv),
+		client:   &http.Client{},
 		metrics:  reg,
 		requests: reg.counter("http_requests_total", "HTTP requests handled, by method, route and status code.", "method", "route", "status"),
 		duration: reg.histogram("http_request_duration_seconds", "Time to answer HTTP requests, in seconds.", "method", "route"),
@@ -33,7 +39,7 @@ func (a *app) beginShutdown() { a.shuttingDown.Store(true) }
 
 // knownRoutes keep their path as the route label; anything else is "other", so a scan
 // cannot create unbounded series.
-var knownRoutes = map[string]bool{"/": true, "/healthz": true, "/readyz": true, "/metrics": true}
+var knownRoutes = map[string]bool{"/": true, "/callees": true, "/healthz": true, "/readyz": true, "/metrics": true}
 
 // untraced routes are counted but get no span: probes and scrapes would drown real traffic.
 var untraced = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
@@ -58,6 +64,17 @@ func (a *app) routes() http.Handler {
 		}
 		w.Header().Set("Content-Type", metricsContentType)
 		a.metrics.write(w)
+	})
+	mux.HandleFunc("/callees", func(w http.ResponseWriter, r *http.Request) {
+		// One GET / per HTTP callee (callees.go): 200 when every callee answered, else 502.
+		report := callAll(r.Context(), a.client, a.callees)
+		status := http.StatusOK
+		for _, c := range report {
+			if !c.OK {
+				status = http.StatusBadGateway
+			}
+		}
+		writeJSON(w, r, status, map[string]any{"service": a.service, "callees": report})
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" { // "/" is the catch-all pattern of ServeMux
