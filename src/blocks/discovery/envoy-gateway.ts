@@ -162,7 +162,7 @@ export default defineBlock({
             '',
             '```sh\nmake gateway-install   # CRDs (server-side apply), the chart, the certificate and the Gateway\nmake gateway-status\n```',
             '',
-            tlsReadme(ctx, o, GATEWAY_NAMESPACE),
+            tlsReadme(ctx, o, GATEWAY_NAMESPACE, 'deploy/gateway/envoy-gateway/namespace.yaml'),
             '',
             exposed.length === 0
               ? 'No service is exposed yet: set `expose: true` (or `{path, hostname}`) on a service and regenerate to get its route.'

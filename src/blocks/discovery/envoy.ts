@@ -128,7 +128,7 @@ export default defineBlock({
               `\`${DIR}/envoy.yaml\` is its static configuration (per route: ${ctx.options.retries} retries of refused requests, a ${ctx.options.requestTimeout} timeout; ` +
               'per backend: every pod of the headless Service, active health checks, outlier ejection). Port 443 serves HTTPS, port 80 redirects to it.',
             '',
-            tlsReadme(ctx, ctx.options, GATEWAY_NAMESPACE),
+            tlsReadme(ctx, ctx.options, GATEWAY_NAMESPACE, `${DIR}/namespace.yaml`),
             '',
             `Locally, \`make up\` runs the same proxy with \`${DIR}/envoy-local.yaml\` (plain HTTP) on http://127.0.0.1:${port}.`,
             '',

@@ -153,8 +153,9 @@ export function certificateFile(ctx: Pick<BlockContext, 'graph'>, o: Tls, namesp
 }
 
 /** README lines on the certificate. */
-export function tlsReadme(ctx: Pick<BlockContext, 'graph'>, o: Tls, namespace: string): string {
+export function tlsReadme(ctx: Pick<BlockContext, 'graph'>, o: Tls, namespace: string, namespaceFile: string): string {
+  const names = certificateNames(ctx, o).map((n) => `\`${n}\``).join(', ');
   return o.tls === 'cert-manager'
-    ? `TLS: \`deploy/gateway/certificate.yaml\` asks cert-manager (ClusterIssuer \`${o.issuer}\`) for a certificate covering ${certificateNames(ctx, o).map((n) => `\`${n}\``).join(', ')} into Secret \`${GATEWAY_TLS_SECRET}\` (namespace \`${namespace}\`).`
-    : `TLS: create the Secret yourself before installing: \`kubectl -n ${namespace} create secret tls ${GATEWAY_TLS_SECRET} --cert=tls.crt --key=tls.key\` (a certificate for ${certificateNames(ctx, o).map((n) => `\`${n}\``).join(', ')}).`;
+    ? `TLS: \`deploy/gateway/certificate.yaml\` asks cert-manager (ClusterIssuer \`${o.issuer}\`) for a certificate covering ${names} into Secret \`${GATEWAY_TLS_SECRET}\` (namespace \`${namespace}\`).`
+    : `TLS: create the Secret (a certificate for ${names}) before installing:\n\n\`\`\`sh\nkubectl apply -f ${namespaceFile}\nkubectl -n ${namespace} create secret tls ${GATEWAY_TLS_SECRET} --cert=tls.crt --key=tls.key\n\`\`\``;
 }
