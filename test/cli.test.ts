@@ -205,6 +205,11 @@ describe('list, schema, explain', () => {
     const r = await runCli(['list', 'containerization']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/rkt\s+\[archived\].*\n.*refused: .*cncf\/toc#262.*use containerd/);
+    const d = await runCli(['list', 'discovery']);
+    expect(d.stdout).toMatch(/Service discovery: --set discovery\.dns=<block>\s+default: coredns\n\s+coredns\s+\[stable\]/);
+    expect(d.stdout).toMatch(/Gateway: --set discovery\.gateway=<block>\s+default: envoy-gateway \(or none\)/);
+    for (const b of ['envoy-gateway', 'envoy', 'existing']) expect(d.stdout).toMatch(new RegExp(`\\n\\s+${b}\\s+\\[stable\\]`));
+    expect(d.stdout).toMatch(/ingress-nginx\s+\[archived\].*\n.*refused: .*March 2026.*use envoy-gateway/);
     const j = JSON.parse((await runCli(['list', '--json'])).stdout);
     expect(j.map((c: { id: string }) => c.id)).toHaveLength(10);
     const bad = await runCli(['list', 'containerisation']);

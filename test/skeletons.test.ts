@@ -14,17 +14,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = process.env.CN_CLI ?? path.join(ROOT, 'dist', 'cli.js');
 
+// The calls give every HTTP skeleton callees (east-west tests below read their env from compose.yaml).
 const ANSWERS = `project: { name: demo, namespace: demo }
 services:
-  - { name: web, language: node, port: 8080, protocol: http }
-  - { name: worker, language: python, port: 8081, protocol: http }
+  - { name: web, language: node, port: 8080, protocol: http, calls: [worker, { service: billing, timeout: 500ms }] }
+  - { name: worker, language: python, port: 8081, protocol: http, calls: [web] }
   - { name: billing, language: go, port: 9000, protocol: grpc }
-  - { name: ledger, language: java, port: 8082, protocol: http }
-  - { name: gateway, language: go, port: 8083, protocol: http }
+  - { name: ledger, language: java, port: 8082, protocol: http, calls: [worker] }
+  - { name: gateway, language: go, port: 8083, protocol: http, calls: [ledger] }
   - { name: notes, language: node, port: 9001, protocol: grpc }
   - { name: search, language: python, port: 9002, protocol: grpc }
 `;
@@ -310,7 +312,7 @@ describe('service skeletons', () => {
 
   test.skipIf(!HAS.python)('python grpc (search): every module compiles [needs python3]', () => {
     // grpcio and the generated code need PyPI; offline the modules are byte-compiled.
-    run('python3', ['-m', 'py_compile', 'app.py', 'instrument.py', 'metrics.py', 'tracing.py', 'test_app.py'], svc('search'));
+    run('python3', ['-m', 'py_compile', 'app.py', 'instrument.py', 'metrics.py', 'tracing.py', 'callees.py', 'test_app.py', 'test_callees.py'], svc('search'));
   });
 
   test.skipIf(!HAS.protoc)('grpc (billing): the example .proto compiles [needs protoc]', () => {
@@ -323,5 +325,145 @@ describe('service skeletons', () => {
     // this checks what it can: every .go file parses and is formatted.
     const r = run('gofmt', ['-l', '.'], svc('billing'));
     expect(r.stdout).toBe('');
+  });
+});
+
+// East-west calls through the env contract (CALLEES, <CALLEE>_URL, _TIMEOUT_MS, _RETRIES): each HTTP
+// skeleton is started with the environment compose.yaml gives it (callee host names pointed at 127.0.0.1)
+// and GET /callees must reach the real callee skeleton; a callee that keeps answering 503 must be an error
+// after exactly the retries, and one that never answers an error at the deadline.
+describe('callee clients (GET /callees)', () => {
+  interface Running {
+    base: string;
+    stop(): Promise<void>;
+  }
+  /** Starts a skeleton with PORT and extra env, once /healthz answers. */
+  async function start(cmd: string, args: string[], cwd: string, env: Record<string, string>): Promise<Running> {
+    const port = await freePort();
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const base = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 20_000;
+    while ((await getStatus(`${base}/healthz`)) === undefined) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${cmd} did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    return { base, stop: async () => void (child.kill('SIGKILL'), await exited) };
+  }
+  /** The caller's environment from the generated compose.yaml, callee URLs rewritten to where they run here. */
+  async function composeEnv(service: string, urls: Record<string, string>): Promise<Record<string, string>> {
+    const compose = parseYaml(await readFile(path.join(dir, 'compose.yaml'), 'utf8')) as { services: Record<string, { environment: Record<string, string> }> };
+    const env = { ...compose.services[service]!.environment };
+    for (const [key, url] of Object.entries(urls)) {
+      expect(env[key], `${service} ${key} in compose.yaml`).toMatch(/^http:\/\/[a-z-]+:\d+$/);
+      env[key] = url;
+    }
+    return env;
+  }
+  /** A stub callee: 503 to everything (or no answer at all), counting requests. */
+  async function stubCallee(kind: '503' | 'hang'): Promise<{ url: string; hits: () => number; close(): void }> {
+    let hits = 0;
+    const server = (await import('node:http')).createServer((_req, res) => {
+      hits++;
+      if (kind === '503') res.writeHead(503).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      hits: () => hits,
+      close: () => (server.closeAllConnections(), server.close()),
+    };
+  }
+  async function getCallees(base: string): Promise<{ status: number; took: number; body: { service: string; callees: Record<string, any>[] } }> {
+    const started = Date.now();
+    const res = await fetch(`${base}/callees`, { signal: AbortSignal.timeout(15_000) });
+    return { status: res.status, took: Date.now() - started, body: (await res.json()) as never };
+  }
+
+  const CALLERS = [
+    { caller: 'web', language: 'node', urlKey: 'WORKER_URL', callee: 'worker' },
+    { caller: 'worker', language: 'python', urlKey: 'WEB_URL', callee: 'web' },
+    { caller: 'gateway', language: 'go', urlKey: 'LEDGER_URL', callee: 'ledger' },
+    { caller: 'ledger', language: 'java', urlKey: 'WORKER_URL', callee: 'worker' },
+  ] as const;
+  /** Whether the toolchain of a service's language is here (the caller's and the callee's are needed). */
+  const runs: Record<string, boolean> = { web: true, worker: HAS.python, gateway: HAS.go, ledger: HAS.java };
+  const commands: Record<string, () => [string, string[]]> = {
+    web: () => {
+      if (!existsSync(path.join(svc('web'), 'dist/src/main.js'))) {
+        run('npm', ['ci', '--no-audit', '--no-fund'], svc('web'), 60_000);
+        run('npm', ['run', 'build'], svc('web'));
+      }
+      return [process.execPath, ['dist/src/main.js']];
+    },
+    worker: () => ['python3', ['app.py']],
+    gateway: () => {
+      if (!existsSync(path.join(svc('gateway'), 'app'))) run('go', ['build', '-o', 'app', '.'], svc('gateway'));
+      return [path.join(svc('gateway'), 'app'), []];
+    },
+    ledger: () => {
+      if (!existsSync(path.join(svc('ledger'), 'out'))) {
+        run('sh', ['-c', 'javac -nowarn -d out src/main/java/app/*.java'], svc('ledger'));
+      }
+      return ['java', ['-cp', 'out', 'app.Main']];
+    },
+  };
+
+  for (const c of CALLERS) {
+    test.skipIf(!runs[c.caller] || !runs[c.callee])(`${c.language} (${c.caller}) calls ${c.callee} through ${c.urlKey}; a failing callee is an error after the retries, within the deadline`, async () => {
+      const [cmd, args] = commands[c.caller]!();
+      const [calleeCmd, calleeArgs] = commands[c.callee]!();
+      const running: Running[] = [];
+      const stubs: { close(): void }[] = [];
+      try {
+        const callee = await start(calleeCmd, calleeArgs, svc(c.callee), {});
+        running.push(callee);
+        // 1. The real callee answers through the contract.
+        const ok = await start(cmd, args, svc(c.caller), await composeEnv(c.caller, { [c.urlKey]: callee.base }));
+        running.push(ok);
+        const good = await getCallees(ok.base);
+        expect(good.status).toBe(200);
+        const first = good.body.callees.find((x) => x['name'] === c.callee)!;
+        expect(first).toMatchObject({ name: c.callee, protocol: 'http', ok: true, status: 200, attempts: 1 });
+        // The callee's own GET / names it (Java reports the body as text).
+        expect(typeof first['body'] === 'string' ? JSON.parse(first['body']) : first['body']).toMatchObject({ service: c.callee });
+        await ok.stop();
+
+        // 2. Always 503: exactly 1 + RETRIES attempts, then an error, inside TIMEOUT_MS.
+        const failing = await stubCallee('503');
+        stubs.push(failing);
+        const env = { ...(await composeEnv(c.caller, { [c.urlKey]: failing.url })), [c.urlKey.replace(/_URL$/, '_RETRIES')]: '2', [c.urlKey.replace(/_URL$/, '_TIMEOUT_MS')]: '4000' };
+        const bad = await start(cmd, args, svc(c.caller), env);
+        running.push(bad);
+        const r = await getCallees(bad.base);
+        expect(r.status).toBe(502);
+        expect(r.body.callees.find((x) => x['name'] === c.callee)).toMatchObject({ ok: false, attempts: 3, status: 503 });
+        expect(failing.hits()).toBe(3);
+        expect(r.took).toBeLessThan(4000);
+        await bad.stop();
+
+        // 3. Never answers: an error at the deadline, not later.
+        const hanging = await stubCallee('hang');
+        stubs.push(hanging);
+        const slow = await start(cmd, args, svc(c.caller), { ...(await composeEnv(c.caller, { [c.urlKey]: hanging.url })), [c.urlKey.replace(/_URL$/, '_TIMEOUT_MS')]: '600' });
+        running.push(slow);
+        const t = await getCallees(slow.base);
+        expect(t.status).toBe(502);
+        expect(t.body.callees.find((x) => x['name'] === c.callee)).toMatchObject({ ok: false });
+        expect(t.took).toBeGreaterThanOrEqual(550);
+        expect(t.took).toBeLessThan(2500);
+      } finally {
+        for (const s of stubs) s.close();
+        await Promise.all(running.map((x) => x.stop()));
+      }
+    }, 120_000);
+  }
+
+  test('the gRPC callee is in the contract but not called by the HTTP client (a generated client does that)', async () => {
+    const env = await composeEnv('web', {});
+    expect(env).toMatchObject({ CALLEES: 'worker,billing', BILLING_ADDR: 'dns:///billing:9000', BILLING_TIMEOUT_MS: '500', BILLING_RETRIES: '2' });
   });
 });

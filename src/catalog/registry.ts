@@ -30,6 +30,13 @@ import gitlabCi from '../blocks/cicd/gitlab-ci.js';
 import tekton from '../blocks/cicd/tekton.js';
 import argoRollouts from '../blocks/cicd/argo-rollouts.js';
 import flagger from '../blocks/cicd/flagger.js';
+// coredns before the gateway blocks: its chart values (headlessService) are merged first, so a gateway
+// block's `headlessService.enabled: true` wins.
+import coredns from '../blocks/discovery/coredns.js';
+import envoyGateway from '../blocks/discovery/envoy-gateway.js';
+import envoy from '../blocks/discovery/envoy.js';
+import existingGateway from '../blocks/discovery/existing.js';
+import ingressNginx from '../blocks/discovery/ingress-nginx.js';
 import netpolKubernetes from '../blocks/network-policy/kubernetes.js';
 import clusterDefault from '../blocks/storage/cluster-default.js';
 import rookCeph from '../blocks/storage/rook-ceph.js';
@@ -40,5 +47,5 @@ import tikv from '../blocks/storage/tikv.js';
 
 export const catalog: Catalog = {
   categories: CATEGORIES,
-  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, netpolKubernetes, clusterDefault, rookCeph, vitess, mysql, etcd, tikv],
+  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, coredns, envoyGateway, envoy, existingGateway, ingressNginx, netpolKubernetes, clusterDefault, rookCeph, vitess, mysql, etcd, tikv],
 };

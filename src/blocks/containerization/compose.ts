@@ -2,6 +2,7 @@
 // (read-only root, no capabilities, numeric user) so "works locally" means "works in the cluster".
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { localEnvFor } from '../../catalog/network.js';
 
 export default defineBlock({
   id: 'compose',
@@ -12,7 +13,18 @@ export default defineBlock({
   status: 'stable',
   options: z.object({}).strict(),
   questions: {},
-  files: () => [{ to: 'compose.yaml', template: 'containerization/compose/compose.yaml.hbs' }],
+  // Other blocks add containers (local.services: a front proxy, a database) and per-service environment
+  // (local.env: the callees' addresses, connection settings); the template only iterates.
+  files: (ctx) => [
+    {
+      to: 'compose.yaml',
+      template: 'containerization/compose/compose.yaml.hbs',
+      data: {
+        app: ctx.services.map((s) => ({ service: s, env: localEnvFor(ctx.contrib.local, s) })),
+        extra: ctx.contrib.local.services,
+      },
+    },
+  ],
   contribute: (ctx) => {
     const tool = ctx.has('containerization/podman') ? 'podman' : 'docker';
     return {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { defineBlock, type BlockContext, type FileSpec, type FilesContext } from '../../catalog/define.js';
 import { dnsName } from '../../config/schema.js';
+import { gatewayOf } from '../discovery/gateway.js';
 import { KPS_SELECTOR_LABELS, prometheusOperatorSelected, prometheusSelected } from '../observability/shared.js';
 import {
   CLAIR_ADAPTER_DEFAULT,
@@ -43,8 +44,8 @@ const Options = z
       .string()
       .max(63 + 1 + 253, { error: 'gateway must be at most 317 characters (<namespace>/<name>)' })
       .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'gateway must be <namespace>/<name> of a Gateway' })
-      .default('gateway-system/gateway')
-      .describe('The Gateway (namespace/name) the HTTPRoute attaches to (expose=route)'),
+      .optional()
+      .describe('The Gateway (namespace/name) the HTTPRoute attaches to (expose=route); default: the Gateway of discovery.gateway, else gateway-system/gateway'),
     ingressClassName: objectName('ingressClassName', true).default('').describe('IngressClass for expose=ingress (empty = the cluster default class)'),
     tls: z
       .enum(['cert-manager', 'secret'])
@@ -82,10 +83,16 @@ function contentTrust(ctx: Pick<BlockContext, 'has'>) {
   };
 }
 
+/** The Gateway the HTTPRoute attaches to: the answer, else the one the discovery.gateway block provides. */
+function harborGateway(ctx: BlockContext<HarborOptions>): string {
+  const g = gatewayOf(ctx.config);
+  return ctx.options.gateway ?? (g ? `${g.namespace}/${g.name}` : 'gateway-system/gateway');
+}
+
 function templateData(ctx: BlockContext<HarborOptions>) {
   const o = ctx.options;
   const release = HARBOR_RELEASES[o.version];
-  const [gatewayNamespace, gatewayName] = o.gateway.split('/') as [string, string];
+  const [gatewayNamespace, gatewayName] = harborGateway(ctx).split('/') as [string, string];
   const trust = contentTrust(ctx);
   return {
     h: {
@@ -158,7 +165,7 @@ function secretCommands(ctx: BlockContext<HarborOptions>): string {
       ? `kubectl -n ${ns} create secret generic ${s.database} --from-literal=password="$(openssl rand -hex 16)"`
       : `kubectl -n ${ns} create secret generic ${s.database} --from-literal=password='<password of the external database user>'`,
   ];
-  if (o.tls === 'secret') lines.push(`kubectl -n ${o.expose === 'route' ? o.gateway.split('/')[0] : ns} create secret tls ${s.tls} --cert=tls.crt --key=tls.key`);
+  if (o.tls === 'secret') lines.push(`kubectl -n ${o.expose === 'route' ? harborGateway(ctx).split('/')[0] : ns} create secret tls ${s.tls} --cert=tls.crt --key=tls.key`);
   return lines.join('\n');
 }
 

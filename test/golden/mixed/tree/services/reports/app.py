@@ -1,4 +1,5 @@
-"""HTTP service reports of shop: liveness, readiness, metrics and a small JSON endpoint.
+"""HTTP service reports of shop: liveness, readiness, metrics, a small JSON endpoint and
+GET /callees (calls every HTTP callee, see callees.py).
 
 Standard library only (http.server.ThreadingHTTPServer, metrics.py), so it runs without installing
 anything; OpenTelemetry tracing (tracing.py) starts only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
@@ -17,6 +18,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
+import callees
 import metrics
 import tracing
 
@@ -27,7 +29,7 @@ DEFAULT_PORT = 8081
 DRAIN_TIMEOUT_SECONDS = 10.0
 #: Known routes keep their path as the route label; anything else is "other", so a scan cannot
 #: create unbounded series.
-ROUTES = frozenset({"/", "/healthz", "/readyz", "/metrics"})
+ROUTES = frozenset({"/", "/callees", "/healthz", "/readyz", "/metrics"})
 #: Probes and scrapes are counted but get no span: they would drown the real traffic.
 UNTRACED = frozenset({"/healthz", "/readyz", "/metrics"})
 
@@ -139,6 +141,10 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         elif path == "/":
             self._send(200, {"service": SERVICE_NAME, "message": f"hello from {SERVICE_NAME}"})
+        elif path == "/callees":
+            # One GET / per HTTP callee (callees.py): 200 when every callee answered, else 502.
+            report = callees.call_all()
+            self._send(200 if all(c["ok"] for c in report) else 502, {"service": SERVICE_NAME, "callees": report})
         else:
             self._send(404, {"error": "not found"})
 

@@ -1,8 +1,10 @@
-// The HTTP handlers of the service: liveness, readiness, Prometheus metrics and a small JSON endpoint,
+// The HTTP handlers of the service: liveness, readiness, Prometheus metrics, a small JSON endpoint and
+// GET /callees (calls every HTTP callee, see callees.ts),
 // each request counted, timed and (when tracing is on) wrapped in a server span.
 // Kept free of process-level concerns (signals, port) so tests can run it in-process.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { callAll } from './callees.js';
 import { SERVICE_NAME } from './log.js';
 import { CONTENT_TYPE, Counter, createRegistry, Histogram } from './metrics.js';
 
@@ -21,7 +23,7 @@ const duration = registry.register(
 const tracer = trace.getTracer(SERVICE_NAME);
 
 /** Known routes keep their path; anything else is "other", so a scan cannot create unbounded series. */
-const ROUTES = new Set(['/', '/healthz', '/readyz', '/metrics']);
+const ROUTES = new Set(['/', '/callees', '/healthz', '/readyz', '/metrics']);
 /** Probes and scrapes are counted but get no span: they would drown the real traffic. */
 const UNTRACED = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -59,6 +61,10 @@ function handle(state: State, req: IncomingMessage, res: ServerResponse, path: s
     }
     case '/':
       sendJson(res, 200, { service: SERVICE_NAME, message: `hello from ${SERVICE_NAME}` });
+      return;
+    case '/callees':
+      // One GET / per HTTP callee (src/callees.ts): 200 when every callee answered, else 502.
+      void callAll().then((callees) => sendJson(res, callees.every((c) => c.ok) ? 200 : 502, { service: SERVICE_NAME, callees }));
       return;
     default:
       sendJson(res, 404, { error: 'not found' });

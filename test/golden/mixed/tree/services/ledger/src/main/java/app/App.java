@@ -5,7 +5,10 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -13,13 +16,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The HTTP handlers (liveness, readiness, Prometheus metrics, a small JSON endpoint) on the JDK's
+ * The HTTP handlers (liveness, readiness, Prometheus metrics, a small JSON endpoint, GET /callees which
+ * calls every HTTP callee through {@link Callees}) on the JDK's
  * built-in server, each request counted, timed and (when tracing is on) wrapped in a server span.
  * Process concerns (PORT, signals) live in {@link Main}, so tests can run this in-process.
  */
 public final class App {
   /** Known routes keep their path; anything else is "other", so a scan cannot create unbounded series. */
-  private static final Set<String> ROUTES = Set.of("/", "/healthz", "/readyz", "/metrics");
+  private static final Set<String> ROUTES = Set.of("/", "/callees", "/healthz", "/readyz", "/metrics");
   /** Probes and scrapes are counted but get no span: they would drown the real traffic. */
   private static final Set<String> UNTRACED = Set.of("/healthz", "/readyz", "/metrics");
 
@@ -32,6 +36,9 @@ public final class App {
   private final Metrics.Histogram duration =
       metrics.histogram("http_request_duration_seconds", "Time to answer HTTP requests, in seconds.", "method", "route");
   private final Tracing tracing;
+  /** The callees of the env contract, and the client GET /callees calls them with. */
+  private final List<Callees.Callee> callees = Callees.fromEnv(System.getenv());
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
   public App(String host, int port) throws IOException {
     this(host, port, Tracing.NOOP);
@@ -120,6 +127,13 @@ public final class App {
           Log.quote(b, Main.SERVICE_NAME).append(",\"message\":");
           Log.quote(b, "hello from " + Main.SERVICE_NAME).append('}');
           send(ex, 200, b.toString());
+        }
+        case "/callees" -> {
+          // One GET / per HTTP callee: 200 when every callee answered, else 502.
+          Callees.Report r = Callees.callAll(client, callees);
+          StringBuilder b = new StringBuilder("{\"service\":");
+          Log.quote(b, Main.SERVICE_NAME).append(",\"callees\":").append(r.json()).append('}');
+          send(ex, r.ok() ? 200 : 502, b.toString());
         }
         default -> send(ex, 404, "{\"error\":\"not found\"}");
       }
