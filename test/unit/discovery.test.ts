@@ -86,11 +86,12 @@ describe('env contract', () => {
     expect(r.yaml('deploy/charts/orders/values.yaml').headlessService).toEqual({ enabled: true, primary: true });
   });
 
-  test('adding a call changes the caller\'s env and nothing in other charts', () => {
+  test('adding a call changes the caller\'s env, the policies of its two ends and the README, nothing else', () => {
     const before = render();
     const after = render('', SERVICES.replace('{ name: admin, language: java, port: 8082, protocol: http }', '{ name: admin, language: java, port: 8082, protocol: http, calls: [catalog] }'));
     const changed = [...after.tree.keys()].filter((p) => before.tree.get(p)?.content !== after.tree.get(p)!.content);
-    expect(changed.sort()).toEqual(['cn-scaffold.yaml', 'compose.yaml', 'deploy/charts/admin/values.yaml']);
+    // README: the service graph table and diagram; the policies: egress of the caller, ingress of the callee.
+    expect(changed.sort()).toEqual(['README.md', 'cn-scaffold.yaml', 'compose.yaml', 'deploy/charts/admin/values.yaml', 'deploy/network-policy/admin.yaml', 'deploy/network-policy/catalog.yaml']);
     expect(after.yaml('compose.yaml').services.admin.environment).toMatchObject({ CALLEES: 'catalog', CATALOG_URL: 'http://catalog:8081' });
   });
 });
