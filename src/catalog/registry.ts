@@ -31,8 +31,12 @@ import tekton from '../blocks/cicd/tekton.js';
 import argoRollouts from '../blocks/cicd/argo-rollouts.js';
 import flagger from '../blocks/cicd/flagger.js';
 import netpolKubernetes from '../blocks/network-policy/kubernetes.js';
+import calico from '../blocks/network-policy/calico.js';
+import cilium from '../blocks/network-policy/cilium.js';
+import flannel from '../blocks/network-policy/flannel.js';
+import weaveNet from '../blocks/network-policy/weave-net.js';
 
 export const catalog: Catalog = {
   categories: CATEGORIES,
-  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, netpolKubernetes],
+  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, netpolKubernetes, calico, cilium, flannel, weaveNet],
 };
