@@ -131,8 +131,31 @@ jobs:
   'charts/web/templates/deployment.yaml': chartTemplate,
 };
 
+// Objects of the network-policy engines, checked against the subset schemas of crd-subsets.ts.
+const engineObjects = (port: string, stagedAction = 'Set') => `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: { name: web-fqdn, namespace: shop }
+spec:
+  endpointSelector: { matchLabels: { app.kubernetes.io/name: web } }
+  enableDefaultDeny: { ingress: false, egress: false }
+  egress:
+    - toFQDNs: [{ matchName: api.example.com }]
+      toPorts: [{ ports: [{ port: ${port}, protocol: TCP }] }]
+---
+apiVersion: projectcalico.org/v3
+kind: StagedKubernetesNetworkPolicy
+metadata: { name: web, namespace: shop }
+spec:
+  stagedAction: ${stagedAction}
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Ingress]
+  ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 8080, protocol: TCP }] }]
+`;
+
 const variants: Record<string, Record<string, string>> = {
   good: GOOD,
+  engineObjects: { ...GOOD, 'deploy/np.yaml': engineObjects("'443'") },
+  engineObjectsBroken: { ...GOOD, 'deploy/np.yaml': engineObjects('443', 'Apply') },
   misspeltField: { ...GOOD, 'deploy/app.yaml': deployment().replace('imagePullPolicy: IfNotPresent', 'imagePullPolcy: IfNotPresent') },
   rootContainer: {
     ...GOOD,
@@ -255,6 +278,15 @@ describe('validators', () => {
 
   it('fails an apiVersion that Kubernetes 1.32 no longer serves', () => {
     expect(messages(report('removedApi'), 'k8s-schema')).toMatch(/autoscaling\/v2beta1 HorizontalPodAutoscaler is not served .*autoscaling\/v2/);
+  });
+
+  it('validates Calico and Cilium policy objects against their subset schemas', () => {
+    const good = report('engineObjects');
+    expect(messages(good, 'k8s-schema')).toBe('');
+    expect(good.notValidated.filter((n) => n.file === 'deploy/np.yaml')).toEqual([]);
+    const bad = messages(report('engineObjectsBroken'), 'k8s-schema');
+    expect(bad).toMatch(/CiliumNetworkPolicy\/web-fqdn .*port: must be string/);
+    expect(bad).toMatch(/StagedKubernetesNetworkPolicy\/web .*stagedAction: must be equal to one of the allowed values/);
   });
 
   it('validates custom resources against a CRD defined in the tree, strictly', () => {

@@ -38,6 +38,10 @@ import envoy from '../blocks/discovery/envoy.js';
 import existingGateway from '../blocks/discovery/existing.js';
 import ingressNginx from '../blocks/discovery/ingress-nginx.js';
 import netpolKubernetes from '../blocks/network-policy/kubernetes.js';
+import calico from '../blocks/network-policy/calico.js';
+import cilium from '../blocks/network-policy/cilium.js';
+import flannel from '../blocks/network-policy/flannel.js';
+import weaveNet from '../blocks/network-policy/weave-net.js';
 import clusterDefault from '../blocks/storage/cluster-default.js';
 import rookCeph from '../blocks/storage/rook-ceph.js';
 import vitess from '../blocks/storage/vitess.js';
@@ -47,5 +51,5 @@ import tikv from '../blocks/storage/tikv.js';
 
 export const catalog: Catalog = {
   categories: CATEGORIES,
-  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, coredns, envoyGateway, envoy, existingGateway, ingressNginx, netpolKubernetes, clusterDefault, rookCeph, vitess, mysql, etcd, tikv],
+  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, coredns, envoyGateway, envoy, existingGateway, ingressNginx, netpolKubernetes, calico, cilium, flannel, weaveNet, clusterDefault, rookCeph, vitess, mysql, etcd, tikv],
 };

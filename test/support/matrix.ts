@@ -201,7 +201,8 @@ export interface Combination {
   raw: RawAnswers;
 }
 
-function combination(name: string, row: Row, i: number, n = 2, graph: 'fit' | 'none' | 'full' = 'fit'): Combination {
+/** Answers for a row: n services whose graph fits the row (see services()). */
+export function combination(name: string, row: Row, i: number, n = 2, graph: 'fit' | 'none' | 'full' = 'fit'): Combination {
   const raw = emptyAnswers();
   setAt(raw, ['project', 'name'], 'matrix', 'matrix');
   const list = graph === 'none' ? services(i, n, {}).map(({ calls, egress, ...s }) => s) : services(i, n, row, graph === 'full');

@@ -11,7 +11,13 @@ import type { MergedNetwork, NetworkPeer, NetworkPort, OwnedEdge, PeerRef } from
 import { refTitle, portsText } from '../../catalog/network.js';
 
 export type LabelSelector = { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: 'In'; values: string[] }[] };
-export type PolicyPeer = { podSelector?: LabelSelector; namespaceSelector?: LabelSelector; ipBlock?: { cidr: string; except?: string[] } };
+export type PolicyPeer = {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+  /** A DNS name: standard policy cannot say it, so only an FQDN-aware engine (Cilium toFQDNs) renders such a rule. */
+  fqdn?: string;
+};
 export interface PolicyRule {
   peers: PolicyPeer[];
   ports: NetworkPort[];
@@ -112,7 +118,7 @@ const meta = (name: string, namespace: string, annotations?: Record<string, stri
 });
 
 /** One line per rule: direction, the other end, ports, and the edges' reasons with the block that needs them. */
-export function ruleReasons(s: PolicySubject, peers: NetworkPeer[]): string[] {
+export function ruleReasons(s: Pick<PolicySubject, 'ingress' | 'egress'>, peers: NetworkPeer[]): string[] {
   const line = (dir: string, r: PolicyRule) => {
     const other = r.edges.map((e) => refTitle(dir === 'ingress' ? e.from : e.to, peers));
     const why = r.edges.map((e) => `${e.reason} [${e.block}]`).join('; ');
@@ -121,20 +127,26 @@ export function ruleReasons(s: PolicySubject, peers: NetworkPeer[]): string[] {
   return [...s.ingress.map((r) => line('ingress', r)), ...s.egress.map((r) => line('egress', r))];
 }
 
+const isFqdnRule = (r: PolicyRule) => r.peers.some((p) => p.fqdn !== undefined);
+/** The rules standard NetworkPolicy can express, and those to DNS names (left to an FQDN-aware engine). */
+export const standardRules = (s: PolicySubject) => ({ ingress: s.ingress.filter((r) => !isFqdnRule(r)), egress: s.egress.filter((r) => !isFqdnRule(r)) });
+export const fqdnRules = (s: PolicySubject) => s.egress.filter(isFqdnRule);
+
 const rulePorts = (ports: NetworkPort[]) => ports.map((p) => ({ port: p.port, protocol: p.protocol }));
 
-/** The NetworkPolicy of one subject. */
+/** The NetworkPolicy of one subject: every rule standard policy can express (see fqdnRules for the rest). */
 export function networkPolicy(s: PolicySubject, o: CompileOptions, peers: NetworkPeer[]): Record<string, unknown> {
-  const types = [...(s.ingress.length ? ['Ingress'] : []), ...(s.egress.length ? ['Egress'] : [])];
+  const { ingress, egress } = standardRules(s);
+  const types = [...(ingress.length ? ['Ingress'] : []), ...(egress.length ? ['Egress'] : [])];
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: meta(s.name, o.namespace, { 'cn-scaffold.io/edges': ruleReasons(s, peers).join('\n') }),
+    metadata: meta(s.name, o.namespace, { 'cn-scaffold.io/edges': ruleReasons({ ingress, egress }, peers).join('\n') }),
     spec: {
       podSelector: s.selector,
       policyTypes: types,
-      ...(s.ingress.length ? { ingress: s.ingress.map((r) => ({ from: r.peers, ports: rulePorts(r.ports) })) } : {}),
-      ...(s.egress.length ? { egress: s.egress.map((r) => ({ to: r.peers, ports: rulePorts(r.ports) })) } : {}),
+      ...(ingress.length ? { ingress: ingress.map((r) => ({ from: r.peers, ports: rulePorts(r.ports) })) } : {}),
+      ...(egress.length ? { egress: egress.map((r) => ({ to: r.peers, ports: rulePorts(r.ports) })) } : {}),
     },
   };
 }

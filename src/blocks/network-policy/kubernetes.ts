@@ -4,7 +4,7 @@
 // the helm-test pods). Enforced by whatever CNI the cluster runs; `make netpol-check` shows whether it does.
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import { policyFiles, policyReadme, DEFAULT_DENY_OPTION, POLICY_DIR } from './shared.js';
+import { policyFiles, engineContributions, DEFAULT_DENY_OPTION, DEFAULT_DENY_QUESTION } from './shared.js';
 import { publicInternet } from './compile.js';
 
 export default defineBlock({
@@ -15,13 +15,12 @@ export default defineBlock({
   summary: 'networking.k8s.io/v1 policies from the service graph: default deny, then exact allows (any CNI that enforces NetworkPolicy)',
   status: 'stable',
   options: z.object({ defaultDeny: DEFAULT_DENY_OPTION }).strict(),
-  questions: {
-    defaultDeny: { message: 'Deny by default in which directions?', choices: { 'ingress-egress': 'both: a pod talks only along declared edges', ingress: 'incoming only: pods may connect anywhere' } },
-  },
+  questions: { defaultDeny: DEFAULT_DENY_QUESTION },
   // A DNS name cannot be matched by standard policy: its port is opened to public addresses (rule CN-NP-01).
   files: (ctx) => policyFiles(ctx, { fqdn: publicInternet }),
-  contribute: (ctx) => ({
-    deploy: { apply: [POLICY_DIR] },
-    readme: [policyReadme(ctx, 'Kubernetes NetworkPolicy objects, enforced by the cluster\'s CNI plugin (Calico, Cilium, Antrea, ... — not Flannel alone).')],
-  }),
+  contribute: (ctx) =>
+    engineContributions(
+      ctx,
+      'They are plain Kubernetes NetworkPolicy objects, enforced by the cluster\'s CNI plugin (Calico, Cilium, Antrea, ...; not Flannel alone).',
+    ),
 });

@@ -10,6 +10,7 @@ import type { K8sObject, Tree } from '../inventory.js';
 import { objectLabel } from '../inventory.js';
 import { enumErrors, loadBuiltinApi, type BuiltinApi } from '../k8s-builtin.js';
 import { isObj, packageDir, require } from '../util.js';
+import { SUBSET_SCHEMAS } from '../crd-subsets.js';
 
 type Schema = Record<string, unknown>;
 const CHECK = 'k8s-schema';
@@ -262,5 +263,13 @@ async function checkObject(
     if (pkg.compiled) rep.warn(CHECK, where, label, `schema from ${pkg.pkg} is not strict: unknown fields are not detected`);
     return;
   }
+  const subset = SUBSET_SCHEMAS[key];
+  if (subset) {
+    let v = subsetValidators.get(key);
+    if (!v) subsetValidators.set(key, (v = a.compile(subset)));
+    if (!v(obj)) for (const m of ajvMessages(v.errors)) fail(`subset schema (crd-subsets.ts): ${m}`);
+    return;
+  }
   rep.notValidated(CHECK, where, label, `no schema for apiVersion ${apiVersion} kind ${kind} (not built in, no CRD in the tree, no npm schema)`);
 }
+const subsetValidators = new Map<string, ValidateFunction>();
