@@ -8,7 +8,7 @@ const where = (c: PartialConfig, field: string, test: (v: any) => boolean) =>
   servicesOf(c).filter(({ s }) => s[field] !== undefined && test(s[field])).map(({ i }) => `services.${i}.${field}`);
 const nonEmpty = (v: unknown) => Array.isArray(v) && v.length > 0;
 const usesKind = (kind: string) => (v: unknown) => Array.isArray(v) && v.includes(kind);
-/** A slot is unanswered or 'none' (rules about graph fields also fire on a category that has no blocks yet). */
+/** A slot whose default is 'none' (sql, kv, pubsub) is 'none' or not answered yet. */
 const noBlock = (c: PartialConfig, slot: string) => {
   const v = pick(c, slot);
   return v === undefined || v === 'none';
@@ -19,7 +19,7 @@ export const GRAPH_RULES: Rule[] = [
     id: 'CN-GRAPH-03',
     severity: 'error',
     paths: ['discovery.gateway', 'services'],
-    when: (c) => noBlock(c, 'discovery.gateway') && where(c, 'expose', (v) => v !== false).length > 0,
+    when: (c) => pick(c, 'discovery.gateway') === 'none' && where(c, 'expose', (v) => v !== false).length > 0,
     at: (c) => where(c, 'expose', (v) => v !== false),
     message: 'an exposed service is routed from outside the cluster by the gateway, and no gateway is chosen',
     fix: '--discovery-gateway envoy-gateway (or existing, to attach to a Gateway you run), or remove expose from the service',
