@@ -33,7 +33,7 @@ const Options = z
       .string()
       .regex(HOST, { error: 'host must be a fully qualified DNS name (Harbor refuses localhost/IPs as hostname), e.g. harbor.example.com' })
       .default('harbor.example.com')
-      .describe('DNS name clients use for Harbor; externalURL is https://<host> (CR-16) and images are <host>/<project>/<service>'),
+      .describe('DNS name clients use for Harbor; externalURL is https://<host> and images are <host>/<project>/<service>'),
     expose: z
       .enum(['route', 'ingress', 'loadBalancer'])
       .default('route')
