@@ -33,6 +33,23 @@ function init(dir: string, sets: string[]): { status: number | null; out: string
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
+/** Top-level directives of a Fluentd config: `<head>body</name>`, nesting respected, comments dropped. */
+function fluentdBlocks(text: string): { head: string; body: string }[] {
+  const out: { head: string; body: string }[] = [];
+  let depth = 0;
+  let cur: { head: string; body: string[] } | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/^\s*#.*$/, '').trim();
+    if (!line) continue;
+    const open = /^<([^/][^>]*)>$/.exec(line);
+    const close = /^<\/[^>]+>$/.test(line);
+    if (open && depth++ === 0) cur = { head: open[1]!, body: [] };
+    else if (close && --depth === 0) out.push({ head: cur!.head, body: cur!.body.join('\n') });
+    else if (cur) cur.body.push(line);
+  }
+  return out;
+}
+
 const docs = async (file: string): Promise<Record<string, any>[]> =>
   parseAllDocuments(await readFile(file, 'utf8')).map((d) => d.toJS() as Record<string, any>).filter(Boolean);
 
@@ -80,7 +97,9 @@ describe('observability trees', () => {
     expect(api.metrics.port).toBe(0);
     expect(api.metrics.enabled).toBe(true);
     const sm = await readFile(path.join(dirs['kps-fluentd-jaeger']!, 'deploy/charts/ledger/templates/servicemonitor.yaml'), 'utf8');
-    expect(sm).toMatch(/- port: \{\{ if \$m\.port \}\}metrics\{\{ else \}\}\{\{ \.Values\.protocol \}\}\{\{ end \}\}/);
+    // The scraped port is the dedicated metrics Service's "metrics" port (or, under a Flagger Canary,
+    // the port Flagger's Services name after the protocol); test/delivery.test.ts renders both.
+    expect(sm).toMatch(/- port: \{\{ if and \$canary \(not \$m\.port\) \}\}\{\{ \.Values\.protocol \}\}\{\{ else \}\}metrics\{\{ end \}\}/);
     // The plain Prometheus variant has neither operator objects nor their values.
     const plain = (await docs(path.join(dirs['prometheus-fluentbit-none']!, 'deploy/charts/api/values.yaml')))[0]!;
     expect(plain.metrics.serviceMonitor).toBeUndefined();
@@ -110,6 +129,44 @@ describe('observability trees', () => {
     expect(appNs!.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     const readme = await readFile(path.join(dirs['kps-fluentd-jaeger']!, 'README.md'), 'utf8');
     expect(readme).toMatch(/Why the `logging` namespace is privileged/);
+  });
+
+  test('log agents reassemble lines the runtime split (CRI "P" parts; Docker JSON without newline)', async () => {
+    // Fluentd: the concat filter comes first, and the records it flushes on timeout go through the
+    // same label as the rest (the default @ERROR route would drop them).
+    for (const [combo, cri] of [['kps-fluentd-jaeger', true], ['dockerengine-fluentd-s3', false]] as const) {
+      const conf = await readFile(path.join(dirs[combo]!, 'deploy/observability/logging/fluent.conf'), 'utf8');
+      const top = fluentdBlocks(conf);
+      const filters = top.filter((b) => b.head.startsWith('filter'));
+      expect(filters[0]!.body).toMatch(/@type concat/);
+      expect(filters[0]!.body).toMatch(cri ? /use_partial_cri_logtag true\s+partial_cri_logtag_key logtag\s+partial_cri_stream_key stream/ : /key log\s+multiline_end_regexp \/\\n\$\//);
+      expect(filters[0]!.body).toMatch(/separator ""/);
+      const label = /timeout_label (@\w+)/.exec(filters[0]!.body)![1]!;
+      expect(top.find((b) => b.head.startsWith('match kubernetes'))!.body).toMatch(new RegExp(`@type relabel\\s+@label ${label}`));
+      const inner = fluentdBlocks(top.find((b) => b.head === `label ${label}`)!.body);
+      expect(inner.map((b) => b.head)).toEqual(['filter kubernetes.**', 'filter kubernetes.**', 'match kubernetes.**']);
+      expect(inner[0]!.body).toMatch(/@type kubernetes_metadata/);
+    }
+    // Fluent Bit: the tail input's built-in cri/docker multiline parsers join partial lines themselves.
+    const fb = parseAllDocuments(await readFile(path.join(dirs['crio-fluentbit-loki']!, 'deploy/observability/logging/fluent-bit.yaml'), 'utf8'))[0]!.toJS() as any;
+    expect(fb.pipeline.inputs[0]['multiline.parser']).toBe('cri');
+  });
+
+  test('plain Prometheus sends its alerts to an Alertmanager it deploys', async () => {
+    const dir = path.join(dirs['prometheus-fluentbit-none']!, 'deploy/observability/prometheus');
+    const config = parseAllDocuments(await readFile(path.join(dir, 'prometheus.yml'), 'utf8'))[0]!.toJS() as any;
+    expect(config.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager.monitoring.svc:9093']);
+    const manifests = await docs(path.join(dir, 'alertmanager-deployment.yaml'));
+    const svc = manifests.find((o) => o.kind === 'Service')!;
+    expect(`${svc.metadata.name}.${svc.metadata.namespace}.svc:${svc.spec.ports[0].port}`).toBe('alertmanager.monitoring.svc:9093');
+    const kustomization = (await docs(path.join(dir, 'kustomization.yaml')))[0]!;
+    expect(kustomization.resources).toContain('alertmanager-deployment.yaml');
+    expect(kustomization.configMapGenerator.find((g: any) => g.name === 'alertmanager-config').files).toEqual(['alertmanager.yml']);
+    const am = manifests.find((o) => o.kind === 'Deployment')!;
+    expect(am.spec.template.spec.volumes.find((v: any) => v.name === 'config').configMap.name).toBe('alertmanager-config');
+    // amtool accepts it (also run by the validators above and by `make validate`).
+    const makefile = await readFile(path.join(dirs['prometheus-fluentbit-none']!, 'Makefile'), 'utf8');
+    expect(makefile).toContain('amtool check-config deploy/observability/prometheus/alertmanager.yml');
   });
 
   test('tracing wires every service chart to the collector; without tracing no OTEL env', async () => {

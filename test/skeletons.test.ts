@@ -1,7 +1,9 @@
 // End-to-end check of the service skeletons (templates/base/services/<language>/<protocol>):
 // generate a project through the built CLI, then build and start every skeleton whose
 // toolchain is on this machine, probe /healthz and /readyz, require /metrics to expose the
-// series the generated alerts and dashboards query, send SIGTERM and require a clean exit.
+// series the generated alerts and dashboards query, send SIGTERM and require the graceful
+// shutdown of issue 14 (readiness fails at once, requests are still answered during
+// SHUTDOWN_DELAY_SECONDS, then the drain) and a clean exit.
 // The node gRPC skeleton installs its dependencies from npm and is called with a real client;
 // the other gRPC skeletons need the Go module proxy, PyPI or Maven Central, so they are only
 // syntax-checked here (protoc, gofmt, py_compile).
@@ -9,12 +11,12 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { freePort } from './support/services.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = process.env.CN_CLI ?? path.join(ROOT, 'dist', 'cli.js');
@@ -51,16 +53,6 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs = 60_000): Spaw
   return r;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function getStatus(url: string): Promise<number | undefined> {
   try {
@@ -79,18 +71,25 @@ interface ProbeResult {
   /** Content-Type and body of GET /metrics, fetched after GET / and GET /does-not-exist. */
   metricsType: string | null;
   metrics: string;
+  /** After SIGTERM, within the shutdown delay: /readyz and GET / (the server must still answer). */
+  afterTerm: { readyz: number | undefined; root: number | undefined };
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   logLines: Record<string, unknown>[];
 }
 
+/** The skeletons' shutdown delay in these tests (default 5 s): long enough to probe inside it. */
+const SHUTDOWN_DELAY_SECONDS = 2;
+
 /**
  * Starts a service with PORT set, waits for /healthz, records /readyz and GET /, then sends
- * SIGTERM and waits for the process to exit (shutdownMs covers the drain deadline).
+ * SIGTERM, probes /readyz and GET / inside the shutdown delay, and waits for the process to
+ * exit (shutdownMs covers the delay and the drain deadline).
  */
 async function startAndProbe(cmd: string, args: string[], cwd: string, shutdownMs = 15_000): Promise<ProbeResult> {
   const port = await freePort();
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env, PORT: String(port), SHUTDOWN_DELAY_SECONDS: String(SHUTDOWN_DELAY_SECONDS) };
+  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -114,6 +113,13 @@ async function startAndProbe(cmd: string, args: string[], cwd: string, shutdownM
     const scrape = await fetch(`${base}/metrics`);
     const metrics = await scrape.text();
     child.kill('SIGTERM');
+    const termAt = Date.now();
+    // Readiness flips within moments of the signal...
+    let readyAfter: number | undefined;
+    while (Date.now() - termAt < 1_000 && (readyAfter = await getStatus(`${base}/readyz`)) === 200) await new Promise((r) => setTimeout(r, 20));
+    // ...while requests are still answered (new connections accepted) until the delay is over.
+    const rootAfter = await getStatus(`${base}/`);
+    if (Date.now() - termAt > SHUTDOWN_DELAY_SECONDS * 1000) throw new Error(`probing after SIGTERM took longer than the shutdown delay`);
     const timer = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`${cmd} did not exit within ${shutdownMs} ms of SIGTERM:\n${stdout}\n${stderr}`)), shutdownMs).unref(),
     );
@@ -122,7 +128,17 @@ async function startAndProbe(cmd: string, args: string[], cwd: string, shutdownM
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    return { healthz, readyz, root, metricsType: scrape.headers.get('content-type'), metrics, exitCode: code, signal, logLines };
+    return {
+      healthz,
+      readyz,
+      root,
+      metricsType: scrape.headers.get('content-type'),
+      metrics,
+      afterTerm: { readyz: readyAfter, root: rootAfter },
+      exitCode: code,
+      signal,
+      logLines,
+    };
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
@@ -136,7 +152,13 @@ function expectCleanRun(r: ProbeResult, service: string): void {
   // Structured logs: every stdout line is JSON with the common fields, and the shutdown is logged.
   for (const line of r.logLines) expect(line).toMatchObject({ level: expect.any(String), msg: expect.any(String), service });
   for (const line of r.logLines) expect(Number.isNaN(Date.parse(String(line['ts'])))).toBe(false);
-  expect(r.logLines.map((l) => l['msg'])).toEqual(expect.arrayContaining(['listening', 'shutdown started', 'shutdown complete']));
+  expect(r.logLines.map((l) => l['msg'])).toEqual(expect.arrayContaining(['listening', 'shutdown started', 'draining', 'shutdown complete']));
+  // Graceful shutdown: after SIGTERM readiness fails but the server still answers, then drains.
+  expect(r.afterTerm).toEqual({ readyz: 503, root: 200 });
+  const msgs = r.logLines.map((l) => String(l['msg']));
+  const [started, draining] = [msgs.indexOf('shutdown started'), msgs.indexOf('draining')];
+  const gapMs = Date.parse(String(r.logLines[draining]!['ts'])) - Date.parse(String(r.logLines[started]!['ts']));
+  expect(gapMs).toBeGreaterThanOrEqual(SHUTDOWN_DELAY_SECONDS * 1000 - 50);
   expectHttpMetrics(r);
 }
 
@@ -162,6 +184,11 @@ function expectHttpMetrics(r: ProbeResult): void {
   expect(r.metrics).toMatch(/^http_request_duration_seconds_sum\{method="GET",route="\/"\} [0-9.eE+-]+$/m);
   expect(r.metrics).toMatch(/^process_start_time_seconds \d+$/m);
 }
+
+type HealthCtor = new (
+  address: string,
+  credentials: unknown,
+) => { check(req: { service: string }, cb: (err: Error | null, res: { status: string }) => void): void; close(): void };
 
 /** The parts of @grpc/grpc-js the node gRPC test calls. */
 interface GrpcJs {
@@ -239,8 +266,8 @@ describe('service skeletons', () => {
     // The pom targets release 21; the sources also compile on the machine's JDK (17+), which
     // is what runs here. JUnit tests need Maven Central, so only main sources are compiled.
     run('javac', ['-nowarn', '-d', 'out', ...sources], cwd);
-    // JDK < 21 waits the whole drain delay in HttpServer.stop (JDK-8304065), hence 15 s.
-    expectCleanRun(await startAndProbe('java', ['-cp', 'out', 'app.Main'], cwd, 15_000), 'ledger');
+    // JDK < 21 waits the whole drain delay in HttpServer.stop (JDK-8304065), hence 20 s.
+    expectCleanRun(await startAndProbe('java', ['-cp', 'out', 'app.Main'], cwd, 20_000), 'ledger');
   }, 60_000);
 
   test.skipIf(!HAS.go)('go http (gateway): vet, unit tests, build, probes, metrics, SIGTERM [needs go]', async () => {
@@ -264,7 +291,7 @@ describe('service skeletons', () => {
     const [port, metricsPort] = [await freePort(), await freePort()];
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd,
-      env: { ...process.env, PORT: String(port), METRICS_PORT: String(metricsPort) },
+      env: { ...process.env, PORT: String(port), METRICS_PORT: String(metricsPort), SHUTDOWN_DELAY_SECONDS: String(SHUTDOWN_DELAY_SECONDS) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -292,7 +319,6 @@ describe('service skeletons', () => {
         ),
       );
       expect(reply.message).toMatch(/^hello Ada, from notes$/);
-      client.close();
 
       const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
       expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -303,8 +329,28 @@ describe('service skeletons', () => {
       expect(text).toContain(`grpc_server_handling_seconds_count{${labels}} 1\n`);
       expect(text).toMatch(/^process_start_time_seconds \d+$/m);
       expect((await fetch(`http://127.0.0.1:${metricsPort}/`)).status).toBe(404);
+
+      // Graceful shutdown: after SIGTERM the health service reports NOT_SERVING at once, while
+      // calls are still served for the shutdown delay.
+      const healthDef = (req('grpc-health-check') as { service: unknown }).service;
+      const HealthClient = (grpc as unknown as { makeGenericClientConstructor(d: unknown, n: string): HealthCtor }).makeGenericClientConstructor(healthDef, 'Health');
+      const health = new HealthClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      const status = () =>
+        new Promise<string>((resolve, reject) => health.check({ service: '' }, (err, res) => (err ? reject(err) : resolve(res.status))));
+      expect(await status()).toBe('SERVING');
       child.kill('SIGTERM');
+      const termAt = Date.now();
+      while ((await status()) === 'SERVING' && Date.now() - termAt < 1_000) await new Promise((r) => setTimeout(r, 20));
+      expect(await status()).toBe('NOT_SERVING');
+      const during = await new Promise<{ message: string }>((resolve, reject) =>
+        client.sayHello({ name: 'late' }, { deadline: Date.now() + 5_000, waitForReady: false }, (err, res) => (err ? reject(err) : resolve(res))),
+      );
+      expect(Date.now() - termAt).toBeLessThan(SHUTDOWN_DELAY_SECONDS * 1000);
+      expect(during.message).toMatch(/^hello late, from notes$/);
+      client.close();
+      health.close();
       expect(await exited).toBe(0);
+      expect(output).toMatch(/"msg":"draining"/);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
@@ -312,7 +358,7 @@ describe('service skeletons', () => {
 
   test.skipIf(!HAS.python)('python grpc (search): every module compiles [needs python3]', () => {
     // grpcio and the generated code need PyPI; offline the modules are byte-compiled.
-    run('python3', ['-m', 'py_compile', 'app.py', 'instrument.py', 'metrics.py', 'tracing.py', 'callees.py', 'test_app.py', 'test_callees.py'], svc('search'));
+    run('python3', ['-m', 'py_compile', 'app.py', 'instrument.py', 'lifecycle.py', 'metrics.py', 'tracing.py', 'callees.py', 'test_app.py', 'test_callees.py'], svc('search'));
   });
 
   test.skipIf(!HAS.protoc)('grpc (billing): the example .proto compiles [needs protoc]', () => {

@@ -14,13 +14,37 @@ export const analysisOptions = {
     .describe('Prometheus to query; empty = the one the observability metrics choice deploys'),
   successRate: z.number().min(0).max(1).default(0.99).describe('Lowest acceptable share of successful requests (0..1)'),
   latencyP99Seconds: z.number().positive().default(0.5).describe('Highest acceptable p99 latency in seconds'),
+  minRequests: z
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe('Fewest requests the new version must serve in an analysis window; with fewer the check is no evidence (inconclusive/failed, never passed)'),
 };
 export const analysisQuestions: Record<keyof typeof analysisOptions, Question | null> = {
   analysis: { message: 'Analyse every rollout with Prometheus metrics (automatic rollback on failure)?' },
   prometheusAddress: null,
   successRate: null,
   latencyP99Seconds: null,
+  minRequests: null,
 };
+
+/**
+ * Load generator both controllers use when the new version gets no user traffic before promotion
+ * (blue-green): Flagger's load tester image, which carries hey (HTTP) and ghz (gRPC). Version of the
+ * loadtester chart at Flagger v1.44.0 (charts/loadtester/values.yaml image.tag); the image runs as
+ * uid 100 / gid 101 (same file, securityContext.context: the user its Dockerfile.loadtester adds).
+ */
+export const LOADTESTER_IMAGE = { repository: 'ghcr.io/fluxcd/flagger-loadtester', tag: '0.38.0' } as const;
+/** What the load generators call: GET / on HTTP services, the skeletons' example method on gRPC ones. */
+export const LOAD_TARGET = { path: '/', grpcCall: 'greeter.v1.GreeterService/SayHello', grpcData: '{"name":"load-test"}' } as const;
+
+/** Minutes of a Prometheus duration such as "2m" or "90s" (the only forms the blocks write). */
+export function minutes(duration: string): number {
+  const m = /^(\d+)(s|m|h)$/.exec(duration);
+  if (!m) throw new Error(`not a duration: ${duration}`);
+  return Number(m[1]) * { s: 1 / 60, m: 1, h: 60 }[m[2] as 's' | 'm' | 'h'];
+}
 
 /**
  * The Prometheus the analysis queries: an explicit address wins, else the one the observability metrics

@@ -1,16 +1,23 @@
 // Flagger (domain.md §4.6): a Canary per service that takes over its Deployment, with MetricTemplates on
 // Prometheus success rate and p99 latency; failed checks route everything back to the primary. The Canary's
 // provider must match the mesh/ingress (CR-34): with no mesh selected it is `kubernetes`, which supports
-// blue/green only (rule CR-34 in src/config/rules.ts rejects a canary there).
+// blue/green only (rule CR-34 in src/config/rules.ts rejects a canary there). The chart renders no Service
+// of its own under Flagger (Flagger generates it), the ServiceMonitor, PDB and restart alert cover the
+// -primary pods, the checks measure the canary pods alone with a minimum request count, and Flagger's load
+// tester (deploy/flagger/loadtester.yaml) drives traffic to the canary during the analysis (issue 14, 3 and 5).
 import { z } from 'zod';
 import { defineBlock, type BlockContext } from '../../catalog/define.js';
-import { analysisOptions, analysisQuestions, chartTemplates, prometheusFor } from './delivery.js';
+import { LOAD_TARGET, LOADTESTER_IMAGE, analysisOptions, analysisQuestions, chartTemplates, prometheusFor } from './delivery.js';
 
 /** Flagger provider per mesh/ingress block (charts/flagger/values.yaml meshProvider values, CR-34). */
 const PROVIDERS: [block: string, provider: string][] = [
   ['discovery/istio', 'istio'],
   ['discovery/linkerd', 'gatewayapi:v1beta1'],
 ];
+/** Flagger chart version (charts/flagger/Chart.yaml at v1.44.0, domain.md §0). */
+export const FLAGGER_VERSION = '1.44.0';
+const LOADTESTER_FILE = 'deploy/flagger/loadtester.yaml';
+
 export const flaggerProvider = (ctx: Pick<BlockContext, 'has'>): string => PROVIDERS.find(([b]) => ctx.has(b))?.[1] ?? 'kubernetes';
 
 export default defineBlock({
@@ -33,7 +40,18 @@ export default defineBlock({
     },
     ...analysisQuestions,
   },
-  files: (ctx) => chartTemplates(ctx, 'flagger', ['canary.yaml', 'metrictemplates.yaml']),
+  files: (ctx) => [
+    ...chartTemplates(ctx, 'flagger', ['canary.yaml', 'metrictemplates.yaml']),
+    {
+      to: LOADTESTER_FILE,
+      template: 'cicd/flagger/loadtester/loadtester.yaml.hbs',
+      data: {
+        namespace: ctx.project.namespace,
+        image: `${LOADTESTER_IMAGE.repository}:${LOADTESTER_IMAGE.tag}`,
+        namespaceRegexp: `-namespace-regexp=^${ctx.project.namespace}$`,
+      },
+    },
+  ],
   contribute: (ctx) => {
     const o = ctx.options;
     const address = prometheusFor(ctx);
@@ -56,13 +74,47 @@ export default defineBlock({
               prometheusAddress: address,
               successRate: o.successRate,
               latencyP99Seconds: o.latencyP99Seconds,
+              minRequests: o.minRequests,
+            },
+            loadtest: {
+              enabled: true,
+              url: `http://flagger-loadtester.${ns}/`,
+              rps: 20,
+              ...LOAD_TARGET,
             },
           },
         },
         valuesSchema: { canary: CANARY_SCHEMA },
       }),
-      make: [{ name: 'canary-status', help: 'Show the Flagger canaries', recipe: [`kubectl -n ${ns} get canaries`] }],
-      notes: [`Flagger: install it with meshProvider=${flaggerProvider(ctx)} and metricsServer pointing at Prometheus (domain.md §4.6).`],
+      make: [
+        { name: 'canary-status', help: 'Show the Flagger canaries', recipe: [`kubectl -n ${ns} get canaries`] },
+        {
+          name: 'flagger-install',
+          help: `Install Flagger ${FLAGGER_VERSION} and its CRDs (namespace flagger-system)`,
+          recipe: [
+            `kubectl apply -f https://raw.githubusercontent.com/fluxcd/flagger/v${FLAGGER_VERSION}/artifacts/flagger/crd.yaml`,
+            `helm upgrade --install flagger flagger --repo https://flagger.app --version ${FLAGGER_VERSION} --namespace flagger-system --create-namespace --set meshProvider=${flaggerProvider(ctx)}${address ? ` --set metricsServer=${address}` : ''} --wait`,
+          ],
+        },
+        { name: 'loadtester-install', help: `Deploy Flagger's load tester into namespace ${ns} (the Canary webhooks call it)`, recipe: [`kubectl apply -f ${LOADTESTER_FILE}`] },
+      ],
+      readme: [
+        {
+          title: 'Delivery gates (Flagger)',
+          order: 46,
+          body: [
+            `\`make flagger-install\` installs Flagger ${FLAGGER_VERSION} (provider \`${flaggerProvider(ctx)}\`) and \`make loadtester-install\` its load`,
+            `tester into \`${ns}\`, before the first deploy. Flagger then owns each service's Services: it creates \`<service>\``,
+            '(routed to `<service>-primary`), `<service>-primary` and `<service>-canary`; the chart renders none itself. At every',
+            'check (`canary.analysis.interval`) the Canary webhook has the load tester send traffic to `<service>-canary` (`hey`',
+            'for HTTP, `ghz` for gRPC through server reflection): in blue-green the new version gets no user traffic otherwise.',
+            'The MetricTemplates measure the canary pods alone, without probes, scrapes or gRPC health/reflection calls; fewer than',
+            `\`canary.analysis.minRequests\` (${o.minRequests}) requests in the interval count as a failed check, never a pass. After`,
+            '`canary.analysis.threshold` failed checks Flagger rolls back to the primary.',
+          ].join('\n'),
+        },
+      ],
+      notes: [`Flagger: make flagger-install (Flagger ${FLAGGER_VERSION}, meshProvider=${flaggerProvider(ctx)}), then make loadtester-install before the first deploy.`],
       diagram: { nodes: [{ id: 'flagger', label: `Flagger (${o.strategy})`, group: 'platform' }], edges: [{ from: 'flagger', to: 'k8s', label: 'progressive rollout' }] },
     };
   },
@@ -75,7 +127,7 @@ const CANARY_SCHEMA = {
   required: ['enabled', 'provider', 'strategy'],
   properties: {
     enabled: { type: 'boolean' },
-    provider: { type: 'string', minLength: 1, description: 'Flagger provider; must match the mesh/ingress (CR-34)' },
+    provider: { type: 'string', minLength: 1, description: 'Flagger provider; must match the mesh/ingress (kubernetes = no mesh, blue/green only)' },
     strategy: { type: 'string', enum: ['canary', 'blueGreen'] },
     progressDeadlineSeconds: { type: 'integer', minimum: 1 },
     analysis: {
@@ -91,6 +143,20 @@ const CANARY_SCHEMA = {
         prometheusAddress: { type: 'string' },
         successRate: { type: 'number', minimum: 0, maximum: 1 },
         latencyP99Seconds: { type: 'number', exclusiveMinimum: 0 },
+        minRequests: { type: 'integer', minimum: 1, description: 'Fewer requests in a check interval = a failed check' },
+      },
+    },
+    loadtest: {
+      type: 'object',
+      additionalProperties: false,
+      description: "Flagger's load tester called by a rollout webhook at every check, against <name>-canary",
+      properties: {
+        enabled: { type: 'boolean' },
+        url: { type: 'string', pattern: '^https?://', description: 'URL of the load tester (deploy/flagger/loadtester.yaml)' },
+        rps: { type: 'integer', minimum: 2, description: 'Requests per second' },
+        path: { type: 'string', pattern: '^/', description: 'HTTP path requested' },
+        grpcCall: { type: 'string', minLength: 1, description: 'gRPC method called (package.Service/Method)' },
+        grpcData: { type: 'string', description: 'JSON request message of the gRPC call' },
       },
     },
   },

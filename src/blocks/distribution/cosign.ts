@@ -104,7 +104,7 @@ export default defineBlock({
               (o.sbom ? ' and attaches an SPDX SBOM, made by syft from the image before the push, as a signed attestation.' : '.'),
             format === 'v3'
               ? 'Signatures are cosign 3 Sigstore bundles stored as OCI 1.1 referrers of the image.'
-              : `The registry lacks the OCI 1.1 referrers API, so cosign runs with \`${COSIGN_V2_FLAGS}\` (the \`sha256-<digest>.sig\` tag layout, CR-14).`,
+              : `The registry lacks the OCI 1.1 referrers API, so cosign runs with \`${COSIGN_V2_FLAGS}\` (the \`sha256-<digest>.sig\` tag layout).`,
             '',
             '```sh',
             verify,

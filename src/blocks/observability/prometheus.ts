@@ -1,6 +1,7 @@
 // Plain Prometheus server (no operator): prometheus.yml with Kubernetes pod discovery, one rule file
-// for every service, and the manifests to run it with least RBAC (domain.md §6.1). Services are found
-// through the prometheus.io/* pod annotations their charts get from this block.
+// for every service, an Alertmanager the rules fire into (rules with nowhere to go notify nobody), and
+// the manifests to run them with least RBAC (domain.md §6.1). Services are found through the
+// prometheus.io/* pod annotations their charts get from this block.
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import type { BlockContext } from '../../catalog/define.js';
@@ -27,13 +28,16 @@ export default defineBlock({
   questions: {},
   files: (ctx) => [
     { to: `${DIR}/namespace.yaml`, template: `${T}/namespace.yaml` },
-    { to: `${DIR}/prometheus.yml`, template: `${T}/prometheus.yml.hbs`, data: { namespaces: scrapedNamespaces(ctx) } },
+    // Argo Rollouts' analysis selects the new ReplicaSet's series by its pod-template hash.
+    { to: `${DIR}/prometheus.yml`, template: `${T}/prometheus.yml.hbs`, data: { namespaces: scrapedNamespaces(ctx), rollouts: ctx.has('cicd/argo-rollouts') } },
     { to: `${DIR}/services.rules.yml`, template: `${T}/services.rules.yml` },
+    { to: `${DIR}/alertmanager.yml`, template: `${T}/alertmanager.yml` },
     { to: `${DIR}/rbac.yaml`, template: `${T}/rbac.yaml.hbs`, data: { namespaces: scrapedNamespaces(ctx) } },
     { to: `${DIR}/deployment.yaml`, template: `${T}/deployment.yaml` },
+    { to: `${DIR}/alertmanager-deployment.yaml`, template: `${T}/alertmanager-deployment.yaml` },
     { to: `${DIR}/kustomization.yaml`, template: `${T}/kustomization.yaml` },
-    // gRPC services need the Service of their metrics port (scraped through the pod annotations here,
-    // but a stable name for `kubectl port-forward` and for network policies).
+    // The Service of the metrics port (scraped through the pod annotations here, but a stable name
+    // for `kubectl port-forward` and for network policies).
     ...serviceChartTemplates(ctx, ['templates/_observability.tpl', 'templates/metrics-service.yaml']),
   ],
   contribute: (ctx) => ({
@@ -51,20 +55,21 @@ export default defineBlock({
     make: [
       {
         name: 'monitoring-install',
-        help: `Deploy the Prometheus server into namespace ${MONITORING_NAMESPACE}`,
+        help: `Deploy the Prometheus server and its Alertmanager into namespace ${MONITORING_NAMESPACE}`,
         recipe: [`kubectl apply -k ${DIR}`],
       },
     ],
     validate: [
       { name: 'promtool prometheus.yml', command: `promtool check config ${DIR}/prometheus.yml` },
       { name: 'promtool rules', command: `promtool check rules ${DIR}/services.rules.yml` },
+      { name: 'amtool alertmanager.yml', command: `amtool check-config ${DIR}/alertmanager.yml` },
     ],
     readme: [
       {
         title: 'Metrics and alerts (Prometheus)',
         order: 50,
         body: [
-          `\`make monitoring-install\` runs one Prometheus server in the namespace \`${MONITORING_NAMESPACE}\` (Pod Security *restricted*;`,
+          `\`make monitoring-install\` runs one Prometheus server and one Alertmanager in the namespace \`${MONITORING_NAMESPACE}\` (Pod Security *restricted*;`,
           `\`kubectl apply -k ${DIR}\`). It discovers the pods of the application namespace through the Kubernetes API — a Role`,
           'there lets it read pods and nothing else — and scrapes those annotated `prometheus.io/scrape: "true"` (the service charts',
           'set it, with `prometheus.io/port` and `prometheus.io/path`).',
@@ -72,7 +77,9 @@ export default defineBlock({
           `- \`${DIR}/prometheus.yml\` — the configuration; \`${DIR}/services.rules.yml\` — target down, error ratio,`,
           '  p99 latency and restart alerts for every service. Both are checked by `promtool` in `make validate`.',
           '- Data lives in an emptyDir (lost when the pod moves): mount a PersistentVolumeClaim for real use.',
-          '- No Alertmanager is deployed: firing alerts are visible in the Prometheus UI; add an `alerting:` section to notify anyone.',
+          `- Firing alerts go to the Alertmanager; \`${DIR}/alertmanager.yml\` routes them (critical and warning receivers, checked by`,
+          '  `amtool check-config` in `make validate`). Its receivers send nothing until you add an integration whose credentials',
+          '  live in a Secret.',
           '',
           `Prometheus answers in the cluster at \`${prometheusAddress('plain')}\` (\`kubectl -n ${MONITORING_NAMESPACE} port-forward svc/prometheus 9090\`).`,
         ].join('\n'),

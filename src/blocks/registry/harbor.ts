@@ -35,7 +35,7 @@ const Options = z
     // Fully qualified: Harbor refuses localhost and IPs as hostname.
     host: dnsName('host', { qualified: true })
       .default('harbor.example.com')
-      .describe('DNS name clients use for Harbor; externalURL is https://<host> (CR-16) and images are <host>/<project>/<service>'),
+      .describe('DNS name clients use for Harbor; externalURL is https://<host> and images are <host>/<project>/<service>'),
     expose: z
       .enum(['route', 'ingress', 'loadBalancer'])
       .default('route')

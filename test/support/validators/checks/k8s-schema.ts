@@ -72,6 +72,18 @@ const RAW_SCHEMA_PACKAGES = [
   '@kubernetes-models/istio',
   '@kubernetes-models/gateway-api',
 ];
+// Schemas of those packages that lag behind the CRD of the version the generated files target. The
+// argo-rollouts model embeds an old pod spec (no lifecycle sleep action); Argo Rollouts v1.9.1's CRD
+// (argoproj/argo-rollouts manifests/crds/rollout-crd.yaml) embeds the pod spec of k8s.io/api v0.34, so
+// the Rollout's pod template is checked against the built-in PodSpec of the Kubernetes version here.
+const SCHEMA_PATCHES: Record<string, (raw: Schema) => void> = {
+  'argoproj.io/v1alpha1/Rollout': (raw) => {
+    ((((raw['properties'] as Schema)['spec'] as Schema)['properties'] as Schema)['template'] as Schema)['properties'] = {
+      metadata: (((((raw['properties'] as Schema)['spec'] as Schema)['properties'] as Schema)['template'] as Schema)['properties'] as Schema)['metadata'],
+      spec: { $ref: 'k8s#/definitions/V1PodSpec' },
+    };
+  },
+};
 // Packages that only ship compiled (non-strict) validators: unknown fields are not detected there.
 const COMPILED_PACKAGES = ['@kubernetes-models/cert-manager', '@kubernetes-models/kyverno'];
 
@@ -127,6 +139,7 @@ function npmValidator(key: string, crd: NpmCrd, a: Ajv): Promise<ObjectValidator
       const m = /const schema = (\{[\s\S]*?\n\});\n/.exec(js);
       if (!m) throw new Error(`no schema literal in ${crd.file}`);
       const raw = JSON.parse(m[1]!.replace(/"io\.k8s\.apimachinery\.pkg\.apis\.meta\.v1\.ObjectMeta#"/g, '"k8s#/definitions/V1ObjectMeta"')) as Schema;
+      SCHEMA_PATCHES[key]?.(raw);
       const fn = a.compile(strictify(raw, true));
       return (o: unknown): string[] => (fn(o) ? [] : ajvMessages(fn.errors));
     })();

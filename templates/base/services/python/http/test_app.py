@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 
 import app
+from lifecycle import Faults, shutdown_delay_seconds
 
 
 class AppServerTest(unittest.TestCase):
@@ -69,6 +70,38 @@ class AppServerTest(unittest.TestCase):
             with self.assertRaises(ValueError):
                 app.parse_port(bad)
 
+
+class FaultSwitchTest(unittest.TestCase):
+    """FAULT_* is a test switch: off by default, exact share of GET / when on, never the probes."""
+
+    def test_off_by_default_and_validated(self) -> None:
+        self.assertFalse(Faults({}).enabled)
+        with self.assertRaises(ValueError):
+            Faults({"FAULT_ERROR_RATIO": "2"})
+        self.assertEqual(shutdown_delay_seconds({}), 5.0)
+        with self.assertRaises(ValueError):
+            shutdown_delay_seconds({"SHUTDOWN_DELAY_SECONDS": "-1"})
+
+    def test_error_ratio(self) -> None:
+        server = app.AppServer(("127.0.0.1", 0), Faults({"FAULT_ERROR_RATIO": "0.5"}))
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            statuses = []
+            for _ in range(10):
+                try:
+                    with urllib.request.urlopen(base + "/", timeout=5) as res:
+                        statuses.append(res.status)
+                except urllib.error.HTTPError as err:
+                    statuses.append(err.code)
+            self.assertEqual(statuses.count(500), 5)
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as res:
+                self.assertEqual(res.status, 200)
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(5)
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,12 +1,15 @@
 // The gRPC server: the example GreeterService plus the standard grpc.health.v1.Health
-// service that Kubernetes gRPC probes call, every call counted, timed and (with tracing)
-// wrapped in a span by the interceptor of instrument.ts. Kept free of process-level concerns
-// (signals, ports) so tests can run it in-process.
+// service that Kubernetes gRPC probes call, and server reflection (grpc.reflection.v1), which
+// lets grpcurl and ghz call the service without the .proto file. Every call is counted, timed
+// and (with tracing) wrapped in a span by the interceptor of instrument.ts. Kept free of
+// process-level concerns (signals, ports) so tests can run it in-process.
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { createInstrumentation } from './instrument.js';
+import { Faults } from './lifecycle.js';
 import { SERVICE_NAME } from './log.js';
 import type { Registry } from './metrics.js';
 
@@ -26,13 +29,12 @@ interface GreeterPackage {
   greeter: { v1: { GreeterService: grpc.ServiceClientConstructor } };
 }
 
+function loadDefinition(): protoLoader.PackageDefinition {
+  return protoLoader.loadSync(GREETER_PROTO, { includeDirs: [PROTO_ROOT], keepCase: false, defaults: true });
+}
+
 export function loadGreeter(): GreeterPackage {
-  const definition = protoLoader.loadSync(GREETER_PROTO, {
-    includeDirs: [PROTO_ROOT],
-    keepCase: false,
-    defaults: true,
-  });
-  return grpc.loadPackageDefinition(definition) as unknown as GreeterPackage;
+  return grpc.loadPackageDefinition(loadDefinition()) as unknown as GreeterPackage;
 }
 
 export interface AppServer {
@@ -42,19 +44,28 @@ export interface AppServer {
   metrics: Registry;
 }
 
-export function createAppServer(): AppServer {
+/** `faults` is the FAULT_* test switch (lifecycle.ts); the default injects nothing. */
+export function createAppServer(faults: Faults = new Faults({})): AppServer {
   const { registry, interceptor } = createInstrumentation();
   const server = new grpc.Server({ interceptors: [interceptor] });
-  const greeter = loadGreeter().greeter.v1.GreeterService;
+  const definition = loadDefinition();
+  const greeter = (grpc.loadPackageDefinition(definition) as unknown as GreeterPackage).greeter.v1.GreeterService;
   server.addService(greeter.service, {
     sayHello(
       call: grpc.ServerUnaryCall<SayHelloRequest, SayHelloResponse>,
       callback: grpc.sendUnaryData<SayHelloResponse>,
     ) {
       const name = call.request.name.trim() || 'world';
-      callback(null, { message: `hello ${name}, from ${SERVICE_NAME}` });
+      const fail = faults.nextFails();
+      const answer = () =>
+        fail
+          ? callback({ code: grpc.status.UNAVAILABLE, details: 'injected fault (FAULT_ERROR_RATIO)' })
+          : callback(null, { message: `hello ${name}, from ${SERVICE_NAME}` });
+      if (faults.delayMs > 0) setTimeout(answer, faults.delayMs);
+      else answer();
     },
   });
+  new ReflectionService(definition).addToServer(server);
   // '' is the overall server status, the one a probe without `service` checks.
   const health = new HealthImplementation({ '': 'SERVING', [GREETER_SERVICE]: 'SERVING' });
   health.addToServer(server);

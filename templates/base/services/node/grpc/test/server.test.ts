@@ -1,9 +1,13 @@
 // Unit tests with the built-in runner (node:test): a real client against the server
 // on an ephemeral port, for the example service and the standard health service.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
+import { Faults } from '../src/lifecycle.js';
 import { createAppServer, GREETER_SERVICE, loadGreeter, markNotServing } from '../src/server.js';
 
 const { server, health, metrics } = createAppServer();
@@ -53,5 +57,44 @@ test('grpc.health.v1.Health reports SERVING, then NOT_SERVING after shutdown beg
     await assert.rejects(call(client, 'check', { service: 'no.such.Service' }), { code: grpc.status.NOT_FOUND });
   } finally {
     client.close();
+  }
+});
+
+test('server reflection lists the services (what grpcurl and ghz use without the .proto)', async () => {
+  // The reflection protocol's own .proto, shipped in the @grpc/reflection package.
+  const root = path.join(path.dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), '..', 'proto');
+  const def = protoLoader.loadSync('grpc/reflection/v1/reflection.proto', { includeDirs: [root] });
+  const pkg = grpc.loadPackageDefinition(def) as unknown as {
+    grpc: { reflection: { v1: { ServerReflection: grpc.ServiceClientConstructor } } };
+  };
+  const client = new pkg.grpc.reflection.v1.ServerReflection(address, grpc.credentials.createInsecure());
+  try {
+    const stream = (client as unknown as { serverReflectionInfo(): grpc.ClientDuplexStream<object, Record<string, any>> }).serverReflectionInfo();
+    const reply = new Promise<Record<string, any>>((resolve, reject) => {
+      stream.on('data', resolve);
+      stream.on('error', reject);
+    });
+    stream.write({ listServices: '' });
+    const services = ((await reply)['listServicesResponse']['service'] as { name: string }[]).map((s) => s.name);
+    stream.end();
+    assert.ok(services.includes(GREETER_SERVICE), services.join(', '));
+  } finally {
+    client.close();
+  }
+});
+
+test('the FAULT_* test switch fails SayHello with UNAVAILABLE; off by default', async () => {
+  assert.equal(new Faults({}).enabled, false);
+  const faulty = createAppServer(new Faults({ FAULT_ERROR_RATIO: '1' }));
+  const port = await new Promise<number>((resolve, reject) =>
+    faulty.server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  const Greeter = loadGreeter().greeter.v1.GreeterService;
+  const client = new Greeter(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  try {
+    await assert.rejects(call(client, 'sayHello', { name: 'Ada' }), { code: grpc.status.UNAVAILABLE });
+  } finally {
+    client.close();
+    faulty.server.forceShutdown();
   }
 });

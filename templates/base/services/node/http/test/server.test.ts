@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { Faults, shutdownDelayMs } from '../src/lifecycle.js';
 import { createAppServer, type State } from '../src/server.js';
 
 const state: State = { shuttingDown: false };
@@ -44,4 +45,27 @@ test('GET / returns a JSON payload naming the service', async () => {
 test('unknown paths are 404 and other methods 405', async () => {
   assert.equal((await fetch(`${base}/nope`)).status, 404);
   assert.equal((await fetch(`${base}/`, { method: 'POST' })).status, 405);
+});
+
+test('the FAULT_* test switch fails exactly the given share of GET /, never the probes', async () => {
+  const faulty = createAppServer({ shuttingDown: false }, new Faults({ FAULT_ERROR_RATIO: '0.5' }));
+  await new Promise<void>((resolve) => faulty.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(faulty.address() as AddressInfo).port}`;
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await fetch(`${url}/`)).status);
+    assert.equal(statuses.filter((s) => s === 500).length, 5);
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${url}/readyz`)).status, 200);
+  } finally {
+    await new Promise<void>((resolve) => faulty.close(() => resolve()));
+  }
+});
+
+test('fault injection is off by default; bad settings are refused', () => {
+  assert.equal(new Faults({}).enabled, false);
+  assert.throws(() => new Faults({ FAULT_ERROR_RATIO: '2' }), /FAULT_ERROR_RATIO/);
+  assert.equal(shutdownDelayMs(undefined), 5000);
+  assert.equal(shutdownDelayMs('0.5'), 500);
+  assert.throws(() => shutdownDelayMs('-1'), /SHUTDOWN_DELAY_SECONDS/);
 });

@@ -30,7 +30,7 @@ HARBOR_IMMUTABLE_TAGS="${HARBOR_IMMUTABLE_TAGS:-$DEFAULT_IMMUTABLE_TAGS}"
 # Retention keeps the N most recently pushed artifacts of each repository.
 readonly DEFAULT_RETAIN_LATEST='20'
 HARBOR_RETAIN_LATEST="${HARBOR_RETAIN_LATEST:-$DEFAULT_RETAIN_LATEST}"
-# Content trust matched to the signer (CR-13): enable_content_trust requires a Notation (Harbor <= 2.8: Notary v1)
+# Content trust matched to the signer: enable_content_trust requires a Notation (Harbor <= 2.8: Notary v1)
 # signature, enable_content_trust_cosign a cosign signature.
 readonly CONTENT_TRUST='false'
 readonly CONTENT_TRUST_COSIGN='true'

@@ -26,8 +26,8 @@ const (
 	// Prometheus scrapes plain HTTP on this port (the chart's metrics.port); 9464 is the
 	// OpenTelemetry Prometheus exporter's conventional port.
 	defaultMetricsPort = 9464
-	// Must stay below the pod's terminationGracePeriodSeconds (30 s by default), or the
-	// kubelet kills the process before the drain finishes.
+	// Shutdown delay + this must stay below the pod's terminationGracePeriodSeconds (30 s by
+	// default), or the kubelet kills the process before the drain finishes.
 	drainTimeout = 10 * time.Second
 )
 
@@ -56,6 +56,11 @@ func run() int {
 		return 1
 	}
 	metricsPort, err := parsePortVar("METRICS_PORT", os.Getenv("METRICS_PORT"), defaultMetricsPort)
+	if err != nil {
+		log.Error("startup failed", "error", err.Error())
+		return 1
+	}
+	delay, err := shutdownDelay()
 	if err != nil {
 		log.Error("startup failed", "error", err.Error())
 		return 1
@@ -92,17 +97,27 @@ func run() int {
 	}()
 
 	// SIGTERM is what the kubelet sends; SIGINT is Ctrl-C.
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	var sig os.Signal
 	select {
 	case err := <-serveErr:
 		log.Error("server failed", "error", err.Error())
 		return 1
-	case <-ctx.Done():
+	case sig = <-sigs:
 	}
 
-	log.Info("shutdown started")
-	hs.Shutdown() // every service reports NOT_SERVING from now on
+	// Every service reports NOT_SERVING from now on, but calls are still served for the
+	// shutdown delay: the pod is only removed from the Service endpoints after its readiness
+	// failed (lifecycle.go). Ctrl-C is a person at a terminal, not an endpoint controller.
+	if sig != syscall.SIGTERM {
+		delay = 0
+	}
+	log.Info("shutdown started", "signal", sig.String(), "delaySeconds", delay.Seconds())
+	hs.Shutdown()
+	time.Sleep(delay)
+	log.Info("draining")
 	// GracefulStop stops accepting new calls and waits for in-flight ones; Stop cancels
 	// whatever is left once the deadline passed.
 	stopped := make(chan struct{})

@@ -7,6 +7,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
 
 	greeterv1 "shop/billing/gen/greeter/v1"
 )
@@ -25,8 +26,9 @@ func (g *greeter) SayHello(_ context.Context, req *greeterv1.SayHelloRequest) (*
 	return &greeterv1.SayHelloResponse{Message: "hello " + name + ", from " + g.service}, nil
 }
 
-// newServer registers the example service and the standard grpc.health.v1.Health service
-// that Kubernetes gRPC probes call, every call counted, timed and (with tracing) wrapped in a
+// newServer registers the example service, the standard grpc.health.v1.Health service that
+// Kubernetes gRPC probes call, and server reflection (grpcurl and ghz call the service without
+// the .proto file); every call is counted, timed and (with tracing) wrapped in a
 // span by the interceptors of instrument.go. The returned health server is flipped to
 // NOT_SERVING when shutdown begins; the metrics are served by main on METRICS_PORT.
 func newServer(service string) (*grpc.Server, *health.Server, *grpcMetrics) {
@@ -41,5 +43,6 @@ func newServer(service string) (*grpc.Server, *health.Server, *grpcMetrics) {
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus(greeterv1.GreeterService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 	healthpb.RegisterHealthServer(srv, hs)
+	reflection.Register(srv)
 	return srv, hs, m
 }

@@ -21,11 +21,12 @@ from typing import Any, Callable
 import callees
 import metrics
 import tracing
+from lifecycle import Faults, shutdown_delay_seconds
 
 SERVICE_NAME = "reports"
 DEFAULT_PORT = 8081
-# Must stay below the pod's terminationGracePeriodSeconds (30 s by default), or the kubelet
-# kills the process before the drain finishes.
+# Shutdown delay + this must stay below the pod's terminationGracePeriodSeconds (30 s by default),
+# or the kubelet kills the process before the drain finishes.
 DRAIN_TIMEOUT_SECONDS = 10.0
 #: Known routes keep their path as the route label; anything else is "other", so a scan cannot
 #: create unbounded series.
@@ -53,9 +54,11 @@ class AppServer(ThreadingHTTPServer):
     # Handler threads are joined explicitly in drain(); daemon threads never block exit.
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int]) -> None:
+    def __init__(self, address: tuple[str, int], faults: Faults | None = None) -> None:
         super().__init__(address, Handler)
         self.shutting_down = threading.Event()
+        #: The FAULT_* test switch (lifecycle.py); the default injects nothing.
+        self.faults = faults if faults is not None else Faults({})
         self.metrics = metrics.Registry()
         self.requests = self.metrics.counter(
             "http_requests_total", "HTTP requests handled, by method, route and status code.", "method", "route", "status"
@@ -140,7 +143,14 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
         elif path == "/":
-            self._send(200, {"service": SERVICE_NAME, "message": f"hello from {SERVICE_NAME}"})
+            faults = self.server.faults
+            fail = faults.next_fails()
+            if faults.delay_seconds > 0:
+                time.sleep(faults.delay_seconds)
+            if fail:
+                self._send(500, {"error": "injected fault (FAULT_ERROR_RATIO)"})
+            else:
+                self._send(200, {"service": SERVICE_NAME, "message": f"hello from {SERVICE_NAME}"})
         elif path == "/callees":
             # One GET / per HTTP callee (callees.py): 200 when every callee answered, else 502.
             report = callees.call_all()
@@ -179,10 +189,14 @@ def parse_port(raw: str | None) -> int:
 def main() -> int:
     try:
         port = parse_port(os.environ.get("PORT"))
-        server = AppServer(("0.0.0.0", port))
+        delay = shutdown_delay_seconds()
+        faults = Faults()
+        server = AppServer(("0.0.0.0", port), faults)
     except (ValueError, OSError) as err:
         log("error", "startup failed", error=str(err))
         return 1
+    if faults.enabled:
+        log("warn", "fault injection on (test switch)", errorRatio=faults.error_ratio, delaySeconds=faults.delay_seconds)
     try:
         flush_traces = tracing.start(SERVICE_NAME)
     except Exception as err:  # noqa: BLE001 (tracing is an aid: run without it rather than not at all)
@@ -192,10 +206,15 @@ def main() -> int:
         log("info", "tracing enabled", endpoint=os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", ""))
 
     stop = threading.Event()
+    stop_delay = [0.0]
 
     def on_signal(signum: int, _frame: Any) -> None:
         if not stop.is_set():
-            log("info", "shutdown started", signal=signal.Signals(signum).name)
+            # /readyz answers 503 from now on, but requests are still served for the shutdown delay:
+            # the pod is only removed from the Service endpoints after its readiness failed
+            # (lifecycle.py). Ctrl-C is a person at a terminal, not an endpoint controller: no delay.
+            stop_delay[0] = delay if signum == signal.SIGTERM else 0.0
+            log("info", "shutdown started", signal=signal.Signals(signum).name, delaySeconds=stop_delay[0])
             server.shutting_down.set()
             stop.set()
 
@@ -206,8 +225,14 @@ def main() -> int:
     serving = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
     serving.start()
     log("info", "listening", port=port)
-    stop.wait()
+    # A timed wait, so the main thread wakes up: Python runs signal handlers in the main thread
+    # only, and the kernel may deliver SIGTERM to a busy request thread instead, which would not
+    # interrupt an untimed wait.
+    while not stop.wait(0.2):
+        pass
+    time.sleep(stop_delay[0])
 
+    log("info", "draining")
     server.shutdown()  # stop accepting: the accept loop ends
     server.server_close()
     if not server.drain(DRAIN_TIMEOUT_SECONDS):

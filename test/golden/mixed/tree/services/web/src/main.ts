@@ -1,12 +1,13 @@
 // Process entry point: reads PORT, starts the server and shuts down gracefully on
 // SIGTERM (what the kubelet sends) and SIGINT (Ctrl-C).
+import { Faults, shutdownDelayMs } from './lifecycle.js';
 import { log } from './log.js';
 import { createAppServer, type State } from './server.js';
 import { startTracing } from './tracing.js';
 
 const DEFAULT_PORT = 8080;
-// Must stay below the pod's terminationGracePeriodSeconds (30 s by default), or the
-// kubelet kills the process before the drain finishes.
+// Shutdown delay + this must stay below the pod's terminationGracePeriodSeconds (30 s by
+// default), or the kubelet kills the process before the drain finishes.
 const DRAIN_TIMEOUT_MS = 10_000;
 
 function parsePort(raw: string | undefined): number {
@@ -20,10 +21,13 @@ function parsePort(raw: string | undefined): number {
 
 function main(): void {
   const port = parsePort(process.env['PORT']);
+  const delayMs = shutdownDelayMs();
+  const faults = new Faults();
+  if (faults.enabled) log('warn', 'fault injection on (test switch)', { errorRatio: faults.errorRatio, delayMs: faults.delayMs });
   const tracing = startTracing();
   if (tracing) log('info', 'tracing enabled', { endpoint: process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] });
   const state: State = { shuttingDown: false };
-  const server = createAppServer(state);
+  const server = createAppServer(state, faults);
 
   server.on('error', (err) => {
     log('error', 'server error', { error: err.message });
@@ -33,8 +37,15 @@ function main(): void {
 
   const shutdown = (signal: NodeJS.Signals): void => {
     if (state.shuttingDown) return;
+    // /readyz answers 503 from now on, but requests are still served for the shutdown delay:
+    // the pod is only removed from the Service endpoints after its readiness failed (lifecycle.ts).
     state.shuttingDown = true;
-    log('info', 'shutdown started', { signal });
+    log('info', 'shutdown started', { signal, delayMs });
+    // Ctrl-C is a person at a terminal, not an endpoint controller: no delay.
+    setTimeout(drain, signal === 'SIGTERM' ? delayMs : 0);
+  };
+  const drain = (): void => {
+    log('info', 'draining');
     // close() stops accepting connections and calls back once in-flight requests ended.
     const deadline = setTimeout(() => {
       log('warn', 'drain deadline reached, closing remaining connections', { timeoutMs: DRAIN_TIMEOUT_MS });

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { callAll } from './callees.js';
+import { Faults } from './lifecycle.js';
 import { SERVICE_NAME } from './log.js';
 import { CONTENT_TYPE, Counter, createRegistry, Histogram } from './metrics.js';
 
@@ -36,7 +37,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(payload);
 }
 
-function handle(state: State, req: IncomingMessage, res: ServerResponse, path: string): void {
+function handle(state: State, faults: Faults, req: IncomingMessage, res: ServerResponse, path: string): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     sendJson(res, 405, { error: 'method not allowed' });
@@ -59,9 +60,17 @@ function handle(state: State, req: IncomingMessage, res: ServerResponse, path: s
       res.end(body);
       return;
     }
-    case '/':
-      sendJson(res, 200, { service: SERVICE_NAME, message: `hello from ${SERVICE_NAME}` });
+    case '/': {
+      // FAULT_* test switch (lifecycle.ts): off unless set.
+      const fail = faults.nextFails();
+      const answer = () =>
+        fail
+          ? sendJson(res, 500, { error: 'injected fault (FAULT_ERROR_RATIO)' })
+          : sendJson(res, 200, { service: SERVICE_NAME, message: `hello from ${SERVICE_NAME}` });
+      if (faults.delayMs > 0) setTimeout(answer, faults.delayMs);
+      else answer();
       return;
+    }
     case '/callees':
       // One GET / per HTTP callee (src/callees.ts): 200 when every callee answered, else 502.
       void callAll().then((callees) => sendJson(res, callees.every((c) => c.ok) ? 200 : 502, { service: SERVICE_NAME, callees }));
@@ -71,7 +80,8 @@ function handle(state: State, req: IncomingMessage, res: ServerResponse, path: s
   }
 }
 
-export function createAppServer(state: State): Server {
+/** `faults` is the FAULT_* test switch; the default injects nothing. */
+export function createAppServer(state: State, faults: Faults = new Faults({})): Server {
   return createServer((req, res) => {
     const started = process.hrtime.bigint();
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -92,7 +102,7 @@ export function createAppServer(state: State): Server {
         span.end();
       }
     });
-    const run = () => handle(state, req, res, path);
+    const run = () => handle(state, faults, req, res, path);
     if (span) context.with(trace.setSpan(parent, span), run);
     else run();
   });

@@ -55,7 +55,8 @@ app.kubernetes.io/component: {{ . | trunc 63 | trimSuffix "-" | quote }}
 
 {{/*
 Selector labels: only name and instance. A selector is immutable, so it must never contain
-a label that changes between releases such as the version (domain.md section 5.1, CR-48).
+a label that changes between releases such as the version: the API server rejects a changed
+selector on upgrade (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#label-selector-updates).
 */}}
 {{- define "app.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "app.name" . }}
@@ -87,7 +88,8 @@ repository:tag with the chart's appVersion as the default tag.
 
 {{/*
 Replicas that run at the least: autoscaling.minReplicas when autoscaling is enabled, else
-replicaCount. The PodDisruptionBudget is rendered only when this is above 1 (CR-45).
+replicaCount. The PodDisruptionBudget is rendered only when this is above 1 (with one replica it
+would block every node drain).
 */}}
 {{- define "app.minReplicas" -}}
 {{- if .Values.autoscaling.enabled }}

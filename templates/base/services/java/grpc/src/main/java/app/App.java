@@ -9,6 +9,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.stub.StreamObserver;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -16,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC server: the example GreeterService plus the standard grpc.health.v1.Health service
- * that Kubernetes gRPC probes call, every call counted, timed and (with tracing) wrapped in a span
- * by {@link GrpcMetrics}, whose /metrics is served over HTTP on a separate port. Process concerns
+ * that Kubernetes gRPC probes call, and server reflection (grpcurl and ghz call the service
+ * without the .proto file). Calls are counted, timed and (with tracing) wrapped in a span by
+ * {@link GrpcMetrics}, whose /metrics is served over HTTP on a separate port. Process concerns
  * (ports, signals) live in {@link Main}, so tests can run this in-process.
  */
 public final class App {
@@ -51,6 +53,7 @@ public final class App {
     server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
         .addService(ServerInterceptors.intercept(new Greeter(), metrics))
         .addService(ServerInterceptors.intercept(health.getHealthService(), metrics))
+        .addService(ProtoReflectionServiceV1.newInstance())
         .build();
   }
 

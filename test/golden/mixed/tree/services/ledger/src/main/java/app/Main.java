@@ -11,8 +11,8 @@ import sun.misc.Signal;
 public final class Main {
   public static final String SERVICE_NAME = "ledger";
   static final int DEFAULT_PORT = 8082;
-  // Must stay below the pod's terminationGracePeriodSeconds (30 s by default), or the
-  // kubelet kills the process before the drain finishes.
+  // Shutdown delay + this must stay below the pod's terminationGracePeriodSeconds (30 s by
+  // default), or the kubelet kills the process before the drain finishes.
   static final int DRAIN_TIMEOUT_SECONDS = 10;
 
   private Main() {}
@@ -30,12 +30,14 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     App app;
+    long delayMillis;
     Tracing tracing = Tracing.fromEnvironment(SERVICE_NAME);
     if (tracing != Tracing.NOOP) {
       Log.info("tracing enabled", Map.of("endpoint", String.valueOf(System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT"))));
     }
     try {
       int port = parsePort(System.getenv("PORT"));
+      delayMillis = Lifecycle.shutdownDelayMillis(System.getenv("SHUTDOWN_DELAY_SECONDS"));
       app = new App("0.0.0.0", port, tracing);
       app.start();
       Log.info("listening", Map.of("port", port));
@@ -58,7 +60,14 @@ public final class Main {
     }
     stop.await();
 
-    Log.info("shutdown started", Map.of("signal", received[0]));
+    // Readiness fails from now on, but requests are still served for the shutdown delay: the pod
+    // is only removed from the Service endpoints after its readiness failed (Lifecycle). Ctrl-C
+    // is a person at a terminal, not an endpoint controller: no delay.
+    if (!"SIGTERM".equals(received[0])) delayMillis = 0;
+    Log.info("shutdown started", Map.of("signal", received[0], "delaySeconds", delayMillis / 1000.0));
+    app.beginShutdown();
+    Thread.sleep(delayMillis);
+    Log.info("draining", Map.of());
     app.stop(DRAIN_TIMEOUT_SECONDS);
     tracing.shutdown(); // export the last spans
     Log.info("shutdown complete", Map.of());
