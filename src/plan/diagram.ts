@@ -32,7 +32,8 @@ export function mermaidDiagram(project: ResolvedProject, services: ResolvedServi
     for (const n of members) lines.push(`    ${n.id}[${label(n.label)}]`);
     lines.push('  end');
   }
-  const ids = new Set([...nodes.map((n) => n.id), 'dev', 'cluster']);
+  // Edges may name a service by its node id (svc_<name>), e.g. the NATS subject flows.
+  const ids = new Set([...nodes.map((n) => n.id), 'dev', 'cluster', ...services.map((s) => `svc_${s.name.replace(/-/g, '_')}`)]);
   const edgeTarget = (id: string) => (id === 'k8s' ? 'cluster' : id);
   lines.push('  dev -->|git push| build');
   for (const e of contrib.diagram.edges) {

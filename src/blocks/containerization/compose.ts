@@ -2,6 +2,7 @@
 // (read-only root, no capabilities, numeric user) so "works locally" means "works in the cluster".
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { localEnvFor } from '../../catalog/network.js';
 
 export default defineBlock({
   id: 'compose',
@@ -12,7 +13,15 @@ export default defineBlock({
   status: 'stable',
   options: z.object({}).strict(),
   questions: {},
-  files: () => [{ to: 'compose.yaml', template: 'containerization/compose/compose.yaml.hbs' }],
+  // Beside the services: the containers other blocks contribute (contrib.local, e.g. NATS) and each
+  // service's environment for the local run (e.g. where NATS is and its credentials).
+  files: (ctx) => [
+    {
+      to: 'compose.yaml',
+      template: 'containerization/compose/compose.yaml.hbs',
+      data: { local: ctx.contrib.local.services, env: Object.fromEntries(ctx.services.map((s) => [s.name, localEnvFor(ctx.contrib.local, s)])) },
+    },
+  ],
   contribute: (ctx) => {
     const tool = ctx.has('containerization/podman') ? 'podman' : 'docker';
     return {

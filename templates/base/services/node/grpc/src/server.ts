@@ -6,15 +6,14 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation } from 'grpc-health-check';
+import { GREETER_PROTO, GREETER_SERVICE } from './api.js';
 import { createInstrumentation } from './instrument.js';
 import { SERVICE_NAME } from './log.js';
 import type { Registry } from './metrics.js';
 
 // proto/ sits next to dist/ both in the repository and in the image.
 export const PROTO_ROOT = fileURLToPath(new URL('../../proto', import.meta.url));
-export const GREETER_PROTO = 'greeter/v1/greeter_service.proto';
-/** Fully-qualified name used in the health status map and by `grpc.service` probes. */
-export const GREETER_SERVICE = 'greeter.v1.GreeterService';
+export { GREETER_PROTO, GREETER_SERVICE };
 
 interface SayHelloRequest {
   name: string;
@@ -22,17 +21,17 @@ interface SayHelloRequest {
 interface SayHelloResponse {
   message: string;
 }
-interface GreeterPackage {
-  greeter: { v1: { GreeterService: grpc.ServiceClientConstructor } };
-}
-
-export function loadGreeter(): GreeterPackage {
+/** The GreeterService client constructor; its `.service` is what the server registers. */
+export function loadGreeter(): grpc.ServiceClientConstructor {
   const definition = protoLoader.loadSync(GREETER_PROTO, {
     includeDirs: [PROTO_ROOT],
     keepCase: false,
     defaults: true,
   });
-  return grpc.loadPackageDefinition(definition) as unknown as GreeterPackage;
+  // Walk the package path (acme.orders.v1.GreeterService): it is the project's, not fixed here.
+  let node: unknown = grpc.loadPackageDefinition(definition);
+  for (const key of GREETER_SERVICE.split('.')) node = (node as Record<string, unknown>)[key];
+  return node as grpc.ServiceClientConstructor;
 }
 
 export interface AppServer {
@@ -45,8 +44,7 @@ export interface AppServer {
 export function createAppServer(): AppServer {
   const { registry, interceptor } = createInstrumentation();
   const server = new grpc.Server({ interceptors: [interceptor] });
-  const greeter = loadGreeter().greeter.v1.GreeterService;
-  server.addService(greeter.service, {
+  server.addService(loadGreeter().service, {
     sayHello(
       call: grpc.ServerUnaryCall<SayHelloRequest, SayHelloResponse>,
       callback: grpc.sendUnaryData<SayHelloResponse>,
