@@ -30,8 +30,12 @@ import gitlabCi from '../blocks/cicd/gitlab-ci.js';
 import tekton from '../blocks/cicd/tekton.js';
 import argoRollouts from '../blocks/cicd/argo-rollouts.js';
 import flagger from '../blocks/cicd/flagger.js';
+import grpc from '../blocks/messaging/grpc.js';
+import nats from '../blocks/messaging/nats.js';
+import natsStreaming from '../blocks/messaging/nats-streaming.js';
+import natsOperator from '../blocks/messaging/nats-operator.js';
 
 export const catalog: Catalog = {
   categories: CATEGORIES,
-  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger],
+  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, grpc, nats, natsStreaming, natsOperator],
 };

@@ -8,10 +8,11 @@ import { PLATFORM_RULES } from './rules/platform.js';
 import { DELIVERY_RULES } from './rules/delivery.js';
 import { SUPPLY_CHAIN_RULES } from './rules/supply-chain.js';
 import { GRAPH_RULES } from './rules/graph.js';
+import { MESSAGING_RULES } from './rules/messaging.js';
 
 export { pick, type PartialConfig, type Rule, type Severity } from './rules/define.js';
 
-export const RULES: Rule[] = [...PLATFORM_RULES, ...DELIVERY_RULES, ...SUPPLY_CHAIN_RULES, ...GRAPH_RULES];
+export const RULES: Rule[] = [...PLATFORM_RULES, ...DELIVERY_RULES, ...SUPPLY_CHAIN_RULES, ...GRAPH_RULES, ...MESSAGING_RULES];
 
 /** Evaluates the table against a (partial) config. */
 export function evaluateRules(c: PartialConfig, rules: Rule[] = RULES): Rule[] {

@@ -278,7 +278,7 @@ function serviceWorkflow(p: Pipeline, s: PipelineService, perms: Permissions, se
 }
 
 function validateWorkflow(p: Pipeline): string {
-  const go = p.validateTools.filter((t) => ['kubeconform', 'actionlint', 'promtool'].includes(t));
+  const go = p.validateTools.filter((t) => ['kubeconform', 'actionlint', 'promtool', 'buf'].includes(t));
   return yamlFile([...HEADER, 'Validates the whole repository with the same checks as `make validate`.'], {
     name: 'validate',
     on: { pull_request: {}, push: { branches: [p.branch] }, workflow_dispatch: {} },
@@ -290,7 +290,8 @@ function validateWorkflow(p: Pipeline): string {
         'runs-on': RUNNER,
         permissions: { contents: 'read' },
         steps: [
-          checkout,
+          // buf breaking compares the APIs with the release branch: the whole history, not one commit.
+          p.validateTools.includes('buf') ? { ...checkout, with: { ...checkout.with, 'fetch-depth': 0 } } : checkout,
           { name: 'Set up Helm', uses: ACTIONS.setupHelm.uses, with: { version: `v${TOOL_VERSIONS.helm}` } },
           { name: 'Set up Go (tool installs)', uses: ACTIONS.setupGo.uses, with: { 'go-version': '1.25.1', cache: false } },
           ...(go.length ? [{ name: 'Install pinned tools', run: `bash ci/install-tools.sh ${go.join(' ')}\necho "$HOME/.local/bin" >> "$GITHUB_PATH"\n` }] : []),
