@@ -168,7 +168,8 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  server?.kill('SIGTERM');
+  // The server writes its store until it exits: wait for that before removing the directory.
+  if (server && server.exitCode === null) await new Promise((r) => (server!.once('exit', r), server!.kill('SIGTERM')));
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -256,6 +257,42 @@ describe.skipIf(!NATS)('NATS with the generated configuration and skeletons [nee
     expect(new Set(received.map((d) => d.at)).size).toBe(received.length);
     expect(before.size).toBe(0);
   }, 120_000);
+
+  test.skipIf(!has('openssl', ['version']))('over TLS the client trusts the CA given in NATS_CA, and no other [needs openssl]', async () => {
+    // What the chart does with the cert-manager certificate (config.nats.tls): a server certificate from a
+    // CA of its own, the same users; the client gets the CA as PEM in NATS_CA, as the chart's env gives it.
+    const dir = path.join(work, 'tls');
+    await mkdir(dir);
+    const ssl = (...a: string[]) => run('openssl', a, dir);
+    ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=nats-ca', '-days', '1');
+    ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=nats');
+    await writeFile(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+    ssl('x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '1', '-extfile', 'san.ext');
+    const port = await freePort();
+    await writeFile(path.join(dir, 'auth.conf'), await readFile(path.join(repo, 'deploy/messaging/nats/auth.conf'), 'utf8'));
+    await writeFile(path.join(dir, 'nats.conf'), `port: ${port}\ninclude ./auth.conf\ntls {\n  cert_file: "./tls.crt"\n  key_file: "./tls.key"\n}\n`);
+    const env = Object.fromEntries(Object.entries(passwords).map(([u, pw]) => [`NATS_PASS_${u.toUpperCase()}`, pw]));
+    const tlsServer = spawn('nats-server', ['-c', 'nats.conf'], { cwd: dir, env: { ...process.env, ...env }, stdio: 'ignore' });
+    try {
+      const script = `const m = await import('./dist/src/messaging.js');
+        const c = await m.start(AbortSignal.timeout(4000));
+        await m.publish('orders.created', { n: 1 }).catch((e) => console.log(JSON.stringify({ msg: 'publish failed', error: String(e) })));
+        await c.stop();`;
+      const base = { NATS_URL: `tls://127.0.0.1:${port}`, NATS_USER: 'web', NATS_PASSWORD: passwords['web'] };
+      let out = '';
+      for (let i = 0; i < 20 && !out.includes('nats drained'); i++) {
+        out = run(process.execPath, ['--input-type=module', '-e', script], path.join(repo, 'services/web'), { ...base, NATS_CA: await readFile(path.join(dir, 'ca.crt'), 'utf8') });
+        if (!out.includes('nats drained')) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(out).toContain('"msg":"nats connected"');
+      expect(out).not.toContain('"msg":"nats error"');
+      // Without the CA the server certificate is not trusted: no connection (start() gives up on its signal).
+      const refused = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: path.join(repo, 'services/web'), encoding: 'utf8', env: { ...process.env, ...base } });
+      expect(refused.stdout).not.toContain('"msg":"nats connected"');
+    } finally {
+      tlsServer.kill('SIGTERM');
+    }
+  }, 60_000);
 
   test('the Go, Python and Java NATS clients are well-formed [gofmt, python3]', () => {
     if (has('gofmt', ['-l', '.'])) expect(run('gofmt', ['-l', '.'], path.join(repo, 'services/audit'))).toBe('');

@@ -121,7 +121,8 @@ describe('what the messaging blocks generate', () => {
     const values = load(file('deploy/charts/web/values.yaml')) as { env: unknown[] };
     expect(values.env).toEqual(
       expect.arrayContaining([
-        { name: 'NATS_URL', value: 'nats://nats.messaging.svc.cluster.local:4222' },
+        { name: 'NATS_URL', value: 'tls://nats.messaging.svc.cluster.local:4222' },
+        { name: 'NATS_CA', valueFrom: { configMapKeyRef: { name: 'nats-ca', key: 'ca.crt' } } },
         { name: 'NATS_USER', value: 'web' },
         { name: 'NATS_PASSWORD', valueFrom: { secretKeyRef: { name: 'nats-users', key: 'web' } } },
       ]),
@@ -153,6 +154,19 @@ describe('what the messaging blocks generate', () => {
     expect(compose.services.nats.volumes).toContain('./deploy/messaging/nats/auth.conf:/etc/nats/auth.conf:ro');
     expect(compose.services.web.environment.NATS_PASSWORD).toBe('${NATS_PASS_WEB:?run make messaging-local-env}');
     expect(file('README.md')).toMatch(/\| `orders\.created` \| web \| billing \(queue `billing`\), ledger \(durable\) \| — \|/);
+  });
+
+  test('TLS (default): cert-manager certificate, tls:// URL and the CA for clients; off: plain nats://', () => {
+    const tls = load(file('deploy/messaging/nats/values.yaml')) as any;
+    expect(tls.config.nats.tls).toEqual({ enabled: true, secretName: 'nats-server-tls' });
+    const certs = file('deploy/messaging/nats/tls.yaml').split('\n---\n').slice(1).map((d) => load(d) as any);
+    expect(certs.find((c) => c.metadata.name === 'nats-server').spec).toMatchObject({ secretName: 'nats-server-tls', dnsNames: expect.arrayContaining(['nats.messaging.svc.cluster.local']) });
+    expect(file('Makefile')).toContain("kubectl -n messaging wait certificate/nats-server --for=condition=Ready");
+    const plain = renderProject(answers('messaging: { pubsub: nats, nats: { tls: false } }\n', GRAPH), catalog).tree;
+    expect(plain.has('deploy/messaging/nats/tls.yaml')).toBe(false);
+    const env = (load(plain.get('deploy/charts/web/values.yaml')!.content) as { env: { name: string; value?: string }[] }).env;
+    expect(env.find((e) => e.name === 'NATS_URL')?.value).toBe('nats://nats.messaging.svc.cluster.local:4222');
+    expect(env.some((e) => e.name === 'NATS_CA')).toBe(false);
   });
 
   test('a project without NATS subjects gets no NATS client and unchanged skeletons', () => {

@@ -3,7 +3,8 @@
 // config, and the script that creates the passwords. Values keys and defaults: repo:nats-io/k8s
 // helm/charts/nats/values.yaml and helm/charts/nack/values.yaml @957650f (charts nats 2.14.2, nack 0.34.0).
 import { toYamlBlock } from '../../render/helpers.js';
-import { NACK_USER, NATS_NAMESPACE, NATS_PORTS, NATS_RELEASE, NATS_SECRET, NATS_URL, type NatsModel, type NatsUser } from './nats-model.js';
+import { NATS_TLS_SECRET, natsUrl } from './nats-tls.js';
+import { NACK_USER, NATS_NAMESPACE, NATS_PORTS, NATS_RELEASE, NATS_SECRET, type NatsModel, type NatsUser } from './nats-model.js';
 
 export const NATS_CHART = { repo: 'https://nats-io.github.io/k8s/helm/charts/', nats: '2.14.2', nack: '0.34.0' } as const;
 /** The server image of the chart (container.image.tag) and of the local run. */
@@ -16,7 +17,11 @@ export interface NatsOptions {
   jetstream: boolean;
   replicas: 1 | 3;
   fileStoreSize: string;
+  /** Clients connect over TLS (a certificate from cert-manager). */
+  tls: boolean;
 }
+
+
 
 const q = (s: string) => JSON.stringify(s);
 const list = (xs: string[]) => `[${xs.map(q).join(', ')}]`;
@@ -108,6 +113,8 @@ export function natsValues(model: NatsModel, o: NatsOptions, storageClass: strin
             memoryStore: { enabled: false },
           }
         : { enabled: false },
+      // Clients must use TLS: the certificate of deploy/messaging/nats/tls.yaml (cert-manager).
+      ...(o.tls ? { nats: { tls: { enabled: true, secretName: NATS_TLS_SECRET } } } : {}),
       // `include ./auth.conf;` at the top of nats.conf: the file comes from the same ConfigMap
       // (configMap.merge.data, set from deploy/messaging/nats/auth.conf by make messaging-install).
       merge: { '00$include': './auth.conf' },
@@ -149,6 +156,8 @@ export function nackValues(): Record<string, unknown> {
     namespaced: true,
     securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, seccompProfile: { type: 'RuntimeDefault' } },
     containerSecurityContext: restrictedContainer,
+    // The controller writes its cache of connection files into its working directory /nack
+    // (repo:nats-io/nack cmd/jetstream-controller/main.go), an emptyDir of the chart: the root stays read-only.
     resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
   };
 }
@@ -166,8 +175,14 @@ export function nackResources(model: NatsModel, o: NatsOptions): string {
       apiVersion: 'jetstream.nats.io/v1beta2',
       kind: 'Account',
       metadata: meta(NACK_USER),
-      // Not a NATS account: how NACK connects (the user and password keys of the Secret nats-nack).
-      spec: { name: NACK_USER, servers: [NATS_URL], user: { secret: { name: 'nats-nack' }, user: 'user', password: 'password' } },
+      // Not a NATS account: how NACK connects (the user and password keys of the Secret nats-nack; with
+      // TLS it trusts the CA that cert-manager writes into the server certificate's Secret).
+      spec: {
+        name: NACK_USER,
+        servers: [natsUrl(o)],
+        user: { secret: { name: 'nats-nack' }, user: 'user', password: 'password' },
+        ...(o.tls ? { tls: { secret: { name: NATS_TLS_SECRET }, ca: 'ca.crt' } } : {}),
+      },
     },
     ...model.streams.map((s) => ({
       apiVersion: 'jetstream.nats.io/v1beta2',
@@ -264,3 +279,4 @@ done
 echo "NATS passwords for the local run are in .env"
 `;
 }
+

@@ -5,7 +5,8 @@ import type { BlockContext } from '../../catalog/define.js';
 import type { Contributions, LocalContribution } from '../../catalog/contributions.js';
 import { shellWord } from '../../render/helpers.js';
 import { NATS_CHART, NATS_DIR, NATS_IMAGE, type NatsOptions } from './nats-deploy.js';
-import { NACK_USER, NATS_NAMESPACE, NATS_PORTS, NATS_SECRET, NATS_URL, type NatsModel } from './nats-model.js';
+import { NACK_USER, NATS_NAMESPACE, NATS_PORTS, NATS_SECRET, type NatsModel } from './nats-model.js';
+import { NATS_CA_CONFIGMAP, natsUrl } from './nats-tls.js';
 
 /** natsio/nats-box, the chart's toolbox image (natsBox.container.image.tag of chart 2.14.2). */
 const NATS_BOX_IMAGE = 'natsio/nats-box:0.19.7';
@@ -105,7 +106,7 @@ export function natsReadme(ctx: BlockContext, model: NatsModel, o: NatsOptions):
       title: 'Messaging (NATS)',
       order: 45,
       body: [
-        `Services exchange messages through NATS (chart ${NATS_CHART.nats}, namespace \`${NATS_NAMESPACE}\`, Pod Security *restricted*), at \`${NATS_URL}\`.`,
+        `Services exchange messages through NATS (chart ${NATS_CHART.nats}, namespace \`${NATS_NAMESPACE}\`, Pod Security *restricted*), at \`${natsUrl(o)}\`.`,
         'Who publishes, subscribes and answers on which subject comes from `services[].publishes`, `subscribes` and `responds` in',
         '`cn-scaffold.yaml`:',
         '',
@@ -118,6 +119,9 @@ export function natsReadme(ctx: BlockContext, model: NatsModel, o: NatsOptions):
         '  named after the service (`allow_responses`); each service reads replies only on its own inbox prefix `_INBOX.<service>`.',
         `- Passwords live only in the Secret \`${NATS_SECRET}\` (namespaces \`${NATS_NAMESPACE}\` and \`${ctx.project.namespace}\`), created once by`,
         '  `make messaging-secrets`; services get `NATS_URL`, `NATS_USER` and `NATS_PASSWORD` (secretKeyRef) from their charts.',
+        o.tls
+          ? `- **TLS**: the client port requires TLS with a certificate from cert-manager (\`${NATS_DIR}/tls.yaml\`, a CA of its own; cert-manager must run in the cluster). \`make messaging-install\` copies the CA into the ConfigMap \`${NATS_CA_CONFIGMAP}\` of \`${ctx.project.namespace}\`; services trust it through \`NATS_CA\`. The local run is plain NATS.`
+          : '- TLS is off (`messaging.nats.tls: true` turns it on): passwords and messages cross the pod network in clear unless a mesh encrypts it.',
         o.jetstream
           ? `- **JetStream** is on (file store ${o.fileStoreSize} per server${o.replicas > 1 ? ', 3 servers, 3 replicas' : ''}). Durable subscriptions are pull consumers that every replica of the service shares; unacknowledged messages come back after 30 s. NACK ${NATS_CHART.nack} reconciles \`deploy/messaging/nack/resources.yaml\`:`
           : '- JetStream is off: subscriptions see only messages published while they are connected.',

@@ -11,7 +11,8 @@ import type { BlockContext } from '../../catalog/define.js';
 import type { Contributions, NetworkEdge } from '../../catalog/contributions.js';
 import { prometheusOperatorSelected, prometheusSelected } from '../observability/shared.js';
 import { NATS_CHART, NATS_DIR, authConf, localConf, localEnvScript, nackResources, nackValues, natsValues, secretsScript, valuesFile, type NatsOptions } from './nats-deploy.js';
-import { NATS_NAMESPACE, NATS_PORTS, NATS_RELEASE, NATS_SECRET, NATS_URL, natsModel, type NatsModel } from './nats-model.js';
+import { NATS_NAMESPACE, NATS_PORTS, NATS_RELEASE, NATS_SECRET, natsModel, type NatsModel } from './nats-model.js';
+import { NATS_CA_CONFIGMAP, NATS_TLS_SECRET, natsTls, natsUrl } from './nats-tls.js';
 import { natsAlertGroups, natsPrometheusRule } from './nats-alerts.js';
 import { jetstreamLocalScript, natsLocal, natsReadme } from './nats-docs.js';
 import { natsSkeleton, natsSkeletonFiles } from './nats-skeleton.js';
@@ -20,6 +21,10 @@ const options = z
   .object({
     jetstream: z.boolean().default(true).describe('JetStream: streams on disk and durable consumers (subscriptions with durable: true)'),
     cluster: z.boolean().default(false).describe('Three NATS servers in a cluster (streams and consumers with 3 replicas) instead of one'),
+    tls: z
+      .boolean()
+      .default(true)
+      .describe('Clients connect over TLS (certificate and CA from cert-manager, which must run in the cluster)'),
     fileStoreSize: z
       .string()
       .regex(/^[1-9][0-9]*(Gi|Mi)$/, { error: 'fileStoreSize is a volume size in Gi or Mi, e.g. 10Gi' })
@@ -29,7 +34,7 @@ const options = z
   .strict();
 type Options = z.infer<typeof options>;
 
-const natsOptions = (o: Options): NatsOptions => ({ jetstream: o.jetstream, replicas: o.cluster ? 3 : 1, fileStoreSize: o.fileStoreSize });
+const natsOptions = (o: Options): NatsOptions => ({ jetstream: o.jetstream, replicas: o.cluster ? 3 : 1, fileStoreSize: o.fileStoreSize, tls: o.tls });
 const monitoringOf = (ctx: Pick<BlockContext, 'has'>) => (prometheusOperatorSelected(ctx) ? 'operator' : prometheusSelected(ctx) ? 'plain' : 'none');
 const NACK_DIR = 'deploy/messaging/nack';
 
@@ -66,6 +71,7 @@ export default defineBlock({
   questions: {
     jetstream: { message: 'Enable JetStream (persistent streams, durable consumers)?' },
     cluster: { message: 'Run three NATS servers in a cluster (instead of one)?' },
+    tls: { message: 'Encrypt client connections with TLS (needs cert-manager in the cluster)?' },
     fileStoreSize: { message: 'JetStream volume size per server (e.g. 10Gi)' },
   },
   files: (ctx) => {
@@ -91,6 +97,7 @@ export default defineBlock({
         ),
       },
       { to: `${NATS_DIR}/secrets.sh`, content: secretsScript(model, ns), executable: true },
+      ...(o.tls ? [{ to: `${NATS_DIR}/tls.yaml`, content: natsTls() }] : []),
       { to: `${NATS_DIR}/local-env.sh`, content: localEnvScript(model), executable: true },
       ...(monitoring === 'operator' ? [{ to: `${NATS_DIR}/prometheusrule.yaml`, content: natsPrometheusRule(o) }] : []),
       ...(model.streams.length
@@ -119,9 +126,11 @@ export default defineBlock({
         byService.has(service.name)
           ? {
               env: [
-                { name: 'NATS_URL', value: NATS_URL },
+                { name: 'NATS_URL', value: natsUrl(o) },
                 { name: 'NATS_USER', value: service.name },
                 { name: 'NATS_PASSWORD', valueFrom: { secretKeyRef: { name: NATS_SECRET, key: service.name } } },
+                // The CA of the server certificate (PEM), copied from the messaging namespace by make messaging-install.
+                ...(o.tls ? [{ name: 'NATS_CA', valueFrom: { configMapKeyRef: { name: NATS_CA_CONFIGMAP, key: 'ca.crt' } } }] : []),
               ],
             }
           : {},
@@ -140,6 +149,14 @@ export default defineBlock({
           help: `Install NATS ${NATS_CHART.nats}${model.streams.length ? ' and NACK with the streams and consumers' : ''} into namespace ${NATS_NAMESPACE}`,
           recipe: [
             'kubectl apply -f deploy/messaging/namespace.yaml',
+            ...(o.tls
+              ? [
+                  `kubectl apply -f ${NATS_DIR}/tls.yaml`,
+                  `kubectl -n ${NATS_NAMESPACE} wait certificate/nats-server --for=condition=Ready --timeout=5m`,
+                  // The services trust the CA through a ConfigMap of their own namespace (NATS_CA).
+                  `kubectl -n ${NATS_NAMESPACE} get secret ${NATS_TLS_SECRET} -o jsonpath='{.data.ca\\.crt}' | base64 -d > .nats-ca.crt && kubectl -n ${ns} create configmap ${NATS_CA_CONFIGMAP} --from-file=ca.crt=.nats-ca.crt --dry-run=client -o yaml | kubectl apply -f - && rm -f .nats-ca.crt`,
+                ]
+              : []),
             `helm upgrade --install ${NATS_RELEASE} nats --repo ${NATS_CHART.repo} --version ${NATS_CHART.nats} --namespace ${NATS_NAMESPACE} -f ${NATS_DIR}/values.yaml --set-file 'configMap.merge.data.auth\\.conf=${NATS_DIR}/auth.conf' --wait`,
             ...(monitoringOf(ctx) === 'operator' ? [`kubectl apply -f ${NATS_DIR}/prometheusrule.yaml`] : []),
             ...nackSteps,
@@ -147,7 +164,15 @@ export default defineBlock({
         },
         { name: 'messaging-local-env', help: 'Write random NATS passwords for the local run into .env (once)', recipe: [`bash ${NATS_DIR}/local-env.sh`] },
       ],
-      validate: [{ name: 'shellcheck messaging scripts', command: `shellcheck ${NATS_DIR}/secrets.sh ${NATS_DIR}/local-env.sh` }],
+      validate: [
+        { name: 'shellcheck messaging scripts', command: `shellcheck ${NATS_DIR}/secrets.sh ${NATS_DIR}/local-env.sh${model.streams.length ? ` ${NATS_DIR}/jetstream-local.sh` : ''}` },
+        {
+          // The server's own parser on auth.conf (through the local config that includes it), with
+          // placeholder passwords; skipped where nats-server is not installed (CI runners).
+          name: 'nats-server -t',
+          command: `if command -v nats-server >/dev/null; then cd ${NATS_DIR} && ${model.users.map((u) => `${u.passwordVar}=placeholder`).join(' ')} nats-server -c nats-local.conf -t; else echo 'nats-server not installed: auth.conf not checked'; fi`,
+        },
+      ],
       readme: natsReadme(ctx, model, o),
       notes: [`NATS: run \`make messaging-secrets\` then \`make messaging-install\` before deploying the services that use NATS (README, "Messaging").`],
       diagram: natsDiagram(model),
