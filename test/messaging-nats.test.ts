@@ -32,7 +32,7 @@ services:
   - { name: billing, language: node, port: 8081, subscribes: [{ subject: orders.created, queue: billing }] }
   - { name: ledger, language: node, port: 9001, protocol: grpc, subscribes: [{ subject: orders.*, durable: true }], responds: [quotes.get] }
   - { name: worker, language: python, port: 8082, subscribes: [{ subject: orders.created, queue: workers }] }
-  - { name: audit, language: go, port: 8083, subscribes: [orders.created] }
+  - { name: audit, language: go, port: 8083, subscribes: [orders.created, { subject: orders.>, durable: true }] }
   - { name: books, language: java, port: 8084, subscribes: [orders.created] }
 `;
 

@@ -73,6 +73,8 @@ type messaging struct {
 	stored map[string]bool
 	done   chan struct{}
 	wg     sync.WaitGroup
+
+	// JetStream: acknowledged publishes and durable consumers.
 	js        jetstream.JetStream
 	mu        sync.Mutex
 	consuming []jetstream.ConsumeContext
