@@ -102,10 +102,24 @@ export interface Toolchain {
 export const TOOLCHAINS: Record<ResolvedService['language'], Toolchain> = {
   node: { image: 'node:22.20.0-alpine', setup: ['npm ci'], lint: ['npx --no-install tsc -p tsconfig.json --noEmit'], env: {} },
   // CGO off: the alpine image has no C compiler, and the Dockerfile builds a static binary too.
-  go: { image: 'golang:1.25.1-alpine3.22', setup: [], lint: ['test -z "$(gofmt -l .)"', 'go vet ./...'], env: { CGO_ENABLED: '0' } },
+  // gen.sh (gRPC services and callers of gRPC services) needs protoc and the plugins of the Dockerfile; go.sum is
+  // resolved like the Dockerfile does until one is committed (libraries such as the NATS client need it).
+  go: {
+    image: 'golang:1.25.1-alpine3.22',
+    setup: [
+      'if [ -x gen.sh ]; then apk add --no-cache protoc >/dev/null && go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.11 && go install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.5.1 && ./gen.sh; fi',
+      'if [ ! -f go.sum ]; then go mod tidy; fi',
+    ],
+    lint: ['test -z "$(gofmt -l .)"', 'go vet ./...'],
+    env: { CGO_ENABLED: '0' },
+  },
   python: {
     image: 'python:3.13.7-slim-trixie',
-    setup: ['if [ -s requirements.txt ]; then python3 -m pip install --no-cache-dir -r requirements.txt; fi'],
+    setup: [
+      'if [ -s requirements.txt ]; then python3 -m pip install --no-cache-dir -r requirements.txt; fi',
+      // gRPC stubs (gen.sh, grpcio-tools from requirements-dev.txt): the tests import them.
+      'if [ -x gen.sh ]; then python3 -m pip install --no-cache-dir -r requirements-dev.txt && ./gen.sh; fi',
+    ],
     lint: ['python3 -m compileall -q .'],
     env: { PIP_DISABLE_PIP_VERSION_CHECK: '1' },
   },
