@@ -310,9 +310,10 @@ describe('service skeletons', () => {
       const req = createRequire(path.join(cwd, 'package.json'));
       const grpc = req('@grpc/grpc-js') as GrpcJs;
       const loader = req('@grpc/proto-loader') as { loadSync(file: string, opts: { includeDirs: string[] }): unknown };
-      const def = loader.loadSync('greeter/v1/greeter_service.proto', { includeDirs: [path.join(cwd, 'proto')] });
-      const pkg = grpc.loadPackageDefinition(def) as { greeter: { v1: { GreeterService: GreeterClientCtor } } };
-      const client = new pkg.greeter.v1.GreeterService(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      // One proto package per service, named after the project and the service (demo.notes.v1).
+      const def = loader.loadSync('demo/notes/v1/greeter_service.proto', { includeDirs: [path.join(cwd, 'proto')] });
+      const pkg = grpc.loadPackageDefinition(def) as { demo: { notes: { v1: { GreeterService: GreeterClientCtor } } } };
+      const client = new pkg.demo.notes.v1.GreeterService(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
       const reply = await new Promise<{ message: string }>((resolve, reject) =>
         client.sayHello({ name: 'Ada' }, { deadline: Date.now() + 15_000, waitForReady: true }, (err, res) =>
           err ? reject(new Error(`${err.message}\n${output}`)) : resolve(res),
@@ -323,7 +324,7 @@ describe('service skeletons', () => {
       const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
       expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = await scrape.text();
-      const labels = 'grpc_type="unary",grpc_service="greeter.v1.GreeterService",grpc_method="SayHello"';
+      const labels = 'grpc_type="unary",grpc_service="demo.notes.v1.GreeterService",grpc_method="SayHello"';
       expect(text).toContain(`grpc_server_handled_total{${labels},grpc_code="OK"} 1\n`);
       expect(text).toContain(`grpc_server_handling_seconds_bucket{${labels},le="+Inf"} 1\n`);
       expect(text).toContain(`grpc_server_handling_seconds_count{${labels}} 1\n`);
@@ -363,7 +364,7 @@ describe('service skeletons', () => {
 
   test.skipIf(!HAS.protoc)('grpc (billing): the example .proto compiles [needs protoc]', () => {
     const cwd = svc('billing');
-    run('protoc', ['-I', 'proto', '--descriptor_set_out=/dev/null', 'greeter/v1/greeter_service.proto'], cwd);
+    run('protoc', ['-I', 'proto', '--descriptor_set_out=/dev/null', 'demo/billing/v1/greeter_service.proto'], cwd);
   });
 
   test.skipIf(!HAS.go)('go grpc (billing): sources parse and are gofmt-clean [needs go]', () => {

@@ -4,8 +4,10 @@
 import type { ResolvedService } from '../config/schema.js';
 import type { NetworkContribution, MergedNetwork, GatewayRef, StorageClasses, LocalContribution, MergedLocal } from './network.js';
 import { emptyNetwork, mergeNetwork, mergeLocal } from './network.js';
+import type { SkeletonContribution } from './skeleton.js';
 
 export type * from './network.js';
+export type * from './skeleton.js';
 
 export interface ReadmeSection {
   title: string;
@@ -99,6 +101,8 @@ export interface Contributions {
   diagram?: { nodes?: DiagramNode[]; edges?: DiagramEdge[] };
   /** Called once per service; merged into that service's chart values. */
   chart?: (service: ResolvedService) => ChartContribution;
+  /** Called once per service: libraries and components the block's code adds to its skeleton. */
+  skeleton?: (service: ResolvedService) => SkeletonContribution;
   /** Printed after `init`/`regenerate` (next steps, e.g. "create the Secret with ..."). */
   notes?: string[];
   /**
@@ -109,6 +113,11 @@ export interface Contributions {
   pipeline?: { steps?: PipelineStep[]; registry?: PipelineRegistry; scanSeverity?: ScanSeverity; sbom?: boolean };
   /** Where metrics can be queried (used by progressive-delivery analysis). */
   metrics?: { prometheusAddress: string };
+  /**
+   * Pods outside the application namespace that the chosen Prometheus scrapes (they carry the scrape
+   * annotations or a PodMonitor themselves) and the alert rules about them (Prometheus rule groups).
+   */
+  monitoring?: { namespaces?: string[]; rules?: { name: string; groups: object[] }[] };
   /**
    * Network peers this block runs (Prometheus, the OTLP collector, the gateway, NATS, ...) and the
    * edges it needs to or from the services: every enforcement layer (NetworkPolicy, mesh
@@ -141,12 +150,15 @@ export interface MergedContributions {
   /** scanSeverity: last contribution wins, DEFAULT_SCAN_SEVERITY when none. */
   pipeline: { steps: PipelineStep[]; registry: PipelineRegistry | null; scanSeverity: ScanSeverity; sbom: boolean };
   metrics: { prometheusAddress: string } | null;
+  monitoring: { namespaces: string[]; rules: { name: string; groups: object[] }[] };
   network: MergedNetwork;
   namespace: { labels: Record<string, string>; annotations: Record<string, string> };
   gateway: GatewayRef | null;
   storageClass: StorageClasses;
   local: MergedLocal;
   deploy: { apply: string[] };
+  /** Per-service skeleton contributions, in registry order (see skeletonFor). */
+  skeleton: ((service: ResolvedService) => SkeletonContribution)[];
 }
 export interface MergedChart {
   podAnnotations: Record<string, string>;
@@ -187,12 +199,14 @@ export function mergeContributions(list: Contributions[], blocks: string[] = [])
     notes: [],
     pipeline: { steps: [], registry: null, scanSeverity: DEFAULT_SCAN_SEVERITY, sbom: false },
     metrics: null,
+    monitoring: { namespaces: [], rules: [] },
     network: emptyNetwork(),
     namespace: { labels: {}, annotations: {} },
     gateway: null,
     storageClass: {},
     local: { services: [], env: [] },
     deploy: { apply: [] },
+    skeleton: [],
   };
   for (const [i, c] of list.entries()) {
     m.readme.push(...(c.readme ?? []));
@@ -207,6 +221,8 @@ export function mergeContributions(list: Contributions[], blocks: string[] = [])
     if (c.pipeline?.scanSeverity) m.pipeline.scanSeverity = c.pipeline.scanSeverity;
     if (c.pipeline?.sbom) m.pipeline.sbom = true;
     if (c.metrics) m.metrics = c.metrics;
+    for (const ns of c.monitoring?.namespaces ?? []) if (!m.monitoring.namespaces.includes(ns)) m.monitoring.namespaces.push(ns);
+    m.monitoring.rules.push(...(c.monitoring?.rules ?? []));
     if (c.network) mergeNetwork(m.network, c.network, blocks[i] ?? 'base');
     Object.assign(m.namespace.labels, c.namespace?.labels);
     Object.assign(m.namespace.annotations, c.namespace?.annotations);
@@ -214,6 +230,7 @@ export function mergeContributions(list: Contributions[], blocks: string[] = [])
     if (c.storageClass) m.storageClass = c.storageClass;
     if (c.local) mergeLocal(m.local, c.local);
     m.deploy.apply.push(...(c.deploy?.apply ?? []));
+    if (c.skeleton) m.skeleton.push(c.skeleton);
   }
   m.readme = m.readme.map((s, i) => ({ s, i })).sort((x, y) => x.s.order - y.s.order || x.i - y.i).map((x) => x.s);
   const seen = new Set<string>();
@@ -238,3 +255,4 @@ export function mergeChart(list: Contributions[], service: ResolvedService): Mer
   }
   return m;
 }
+

@@ -49,7 +49,12 @@ import mysql from '../blocks/storage/mysql.js';
 import etcd from '../blocks/storage/etcd.js';
 import tikv from '../blocks/storage/tikv.js';
 
+import grpc from '../blocks/messaging/grpc.js';
+import nats from '../blocks/messaging/nats.js';
+import natsStreaming from '../blocks/messaging/nats-streaming.js';
+import natsOperator from '../blocks/messaging/nats-operator.js';
+
 export const catalog: Catalog = {
   categories: CATEGORIES,
-  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, coredns, envoyGateway, envoy, existingGateway, ingressNginx, netpolKubernetes, calico, cilium, flannel, weaveNet, clusterDefault, rookCeph, vitess, mysql, etcd, tikv],
+  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, coredns, envoyGateway, envoy, existingGateway, ingressNginx, netpolKubernetes, calico, cilium, flannel, weaveNet, clusterDefault, rookCeph, vitess, mysql, etcd, tikv, grpc, nats, natsStreaming, natsOperator],
 };

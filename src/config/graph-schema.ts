@@ -37,7 +37,7 @@ export function isDnsName(v: string): boolean {
 /** Why a NATS subject is not acceptable, or undefined. `wildcards`: subscriptions may use `*` and a final `>`. */
 export function subjectProblem(subject: string, wildcards: boolean): string | undefined {
   if (subject.length === 0 || subject.length > 256) return 'a subject is 1 to 256 characters';
-  if (subject.startsWith('$') || subject.startsWith('_INBOX')) return `subjects starting with '$' or '_INBOX' are reserved by NATS (system, JetStream API, reply inboxes)`;
+  if (subject.startsWith('$') || subject.startsWith('_INBOX')) return `subjects starting with '$' or '_INBOX' are reserved by NATS (system, JetStream API, reply inboxes): use an application subject such as orders.created`;
   const tokens = subject.split('.');
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -47,7 +47,7 @@ export function subjectProblem(subject: string, wildcards: boolean): string | un
       continue;
     }
     if (t === '') return `empty token: subjects are tokens separated by single dots, e.g. orders.created`;
-    if (!TOKEN.test(t)) return `token '${t}' contains whitespace or a wildcard character inside it`;
+    if (!TOKEN.test(t)) return `token '${t}' contains whitespace or a wildcard character inside it: wildcards are whole tokens (orders.* or orders.>)`;
   }
   return undefined;
 }
@@ -101,7 +101,7 @@ export const SubscriptionSchema = z.union([
   z
     .object({
       subject: subject(true),
-      queue: z.string().regex(QUEUE, { error: 'queue group: letters, digits, _ and -, at most 64' }).optional().describe('Queue group: members share the messages'),
+      queue: z.string().regex(QUEUE, { error: 'queue group: letters, digits, _ and -, at most 64, e.g. queue: billing (a name, not a subject)' }).optional().describe('Queue group: members share the messages'),
       durable: z.boolean().optional().describe('A JetStream durable consumer (needs messaging.nats.jetstream)'),
     })
     .strict(),

@@ -36,6 +36,7 @@ export function mermaidDiagram(project: ResolvedProject, services: ResolvedServi
     for (const n of members) lines.push(`    ${n.id}[${label(n.label)}]`);
     lines.push('  end');
   }
+  // Edges may name a service by its node id (serviceNodeId), e.g. a gateway route or the NATS subject flows.
   const ids = new Set([...nodes.map((n) => n.id), ...services.map((s) => serviceNodeId(s.name)), 'dev', 'cluster']);
   const edgeTarget = (id: string) => (id === 'k8s' ? 'cluster' : id);
   lines.push('  dev -->|git push| build');

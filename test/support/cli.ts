@@ -54,3 +54,16 @@ export async function readTree(root: string): Promise<Record<string, string>> {
   await walk(root);
   return out;
 }
+
+/** A TCP port free on 127.0.0.1 right now (for a service under test). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}

@@ -177,7 +177,10 @@ function services(i: number, n: number, row: Row, full = false): Record<string, 
   if (full || (offered('discovery.gateway') && chosen(row, 'discovery.gateway'))) list[0]!.expose = true;
   if (full || chosen(row, 'messaging.pubsub')) {
     list[0]!.publishes = ['orders.created', 'quotes.get'];
-    last.subscribes = [{ subject: 'orders.created', queue: last.name, ...(valueIn(row, 'messaging.nats.jetstream') === false ? {} : { durable: true }) }];
+    // Durable (a JetStream consumer) when JetStream is on, else a queue group; `full` adds the durable
+    // subscriptions the rules refuse (without JetStream, or with a wildcard first token).
+    const durable = full || valueIn(row, 'messaging.nats.jetstream') !== false;
+    last.subscribes = [{ subject: 'orders.created', ...(durable ? { durable: true } : { queue: last.name }) }, ...(full ? [{ subject: '*.created', durable: true }] : [])];
     last.responds = ['quotes.get'];
   }
   const uses = (s: Record<string, any>, kind: string) => (s.uses = [...(s.uses ?? []), kind]);

@@ -316,7 +316,8 @@ function validateWorkflow(p: Pipeline): string {
         'runs-on': RUNNER,
         permissions: { contents: 'read' },
         steps: [
-          checkout,
+          // buf breaking compares the APIs with the release branch: the whole history, not one commit.
+          p.validateTools.includes('buf') ? { ...checkout, with: { ...checkout.with, 'fetch-depth': 0 } } : checkout,
           { name: 'Set up Go (tool installs)', uses: ACTIONS.setupGo.uses, with: { 'go-version': '1.25.1', cache: false } },
           // Exactly the tools make validate runs, pinned (ci/install-tools.sh); the Makefile puts them on PATH.
           // shellcheck is preinstalled on the Ubuntu runner (actionlint also uses it for run: scripts).

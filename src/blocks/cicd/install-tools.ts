@@ -36,6 +36,7 @@ function arms(kubernetesVersion: string): Record<string, string> {
     syft: go(`github.com/anchore/syft/cmd/syft@v${v.syft}`),
     oras: go(`oras.land/oras/cmd/oras@v${v.oras}`),
     crane: go(`github.com/google/go-containerregistry/cmd/crane@v${v.crane}`),
+    buf: go(`github.com/bufbuild/buf/cmd/buf@v${v.buf}`),
     // Not a Go program and no checksummed release archive: the distribution's package (signed repository) when the
     // job runs as root on Debian/Ubuntu (the CI tool images), else a clear request to install it.
     shellcheck: `if ! command -v shellcheck >/dev/null 2>&1; then

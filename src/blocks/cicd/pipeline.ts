@@ -47,6 +47,9 @@ export const TOOL_VERSIONS = {
   oras: '1.3.3', // repo:oras-project/oras tag v1.3.3
   crane: '0.21.9', // repo:google/go-containerregistry tag v0.21.9
   amtool: '0.34.0', // repo:prometheus/alertmanager tag v0.34.0 (2026-08-16), go.mod without replace
+  // The release of the npm-shipped binary (@bufbuild/buf, npm registry) that make validate falls back to;
+  // CI builds the same release with `go install` (checked against the Go checksum database).
+  buf: '1.75.0',
 } as const;
 
 /** Images the non-GitHub providers run jobs in (GitHub jobs run on the hosted runner or the toolchain image). */

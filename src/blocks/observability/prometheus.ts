@@ -4,17 +4,20 @@
 // prometheus.io/* pod annotations their charts get from this block.
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import type { BlockContext } from '../../catalog/define.js';
+import type { FilesContext } from '../../catalog/define.js';
+import { toYamlBlock } from '../../render/helpers.js';
 import type { ChartContribution } from '../../catalog/contributions.js';
 import { MONITORING_NAMESPACE, TRACING_NAMESPACE, metricsChartValues, serviceExposesMetrics, metricsPort, prometheusAddress, scrapeNetwork, serviceChartTemplates } from './shared.js';
 
 const DIR = 'deploy/observability/prometheus';
 const T = 'observability/prometheus';
 
-/** The application namespace, plus the collector's when tracing is on (its pods carry prometheus.io/* too). */
-const scrapedNamespaces = (ctx: Pick<BlockContext, 'project' | 'has'>): string[] => [
-  ctx.project.namespace,
-  ...(ctx.has('observability/jaeger') ? [TRACING_NAMESPACE] : []),
+/**
+ * The application namespace, plus the collector's when tracing is on (its pods carry prometheus.io/* too)
+ * and the namespaces other blocks ask to be scraped (contrib.monitoring, e.g. NATS).
+ */
+const scrapedNamespaces = (ctx: Pick<FilesContext, 'project' | 'has' | 'contrib'>): string[] => [
+  ...new Set([ctx.project.namespace, ...(ctx.has('observability/jaeger') ? [TRACING_NAMESPACE] : []), ...ctx.contrib.monitoring.namespaces]),
 ];
 
 export default defineBlock({
@@ -32,10 +35,12 @@ export default defineBlock({
     { to: `${DIR}/prometheus.yml`, template: `${T}/prometheus.yml.hbs`, data: { namespaces: scrapedNamespaces(ctx), rollouts: ctx.has('cicd/argo-rollouts') } },
     { to: `${DIR}/services.rules.yml`, template: `${T}/services.rules.yml` },
     { to: `${DIR}/alertmanager.yml`, template: `${T}/alertmanager.yml` },
+    // Alert rules other blocks contribute (e.g. NATS slow consumers), one file each, loaded like services.rules.yml.
+    ...ctx.contrib.monitoring.rules.map((r) => ({ to: `${DIR}/${r.name}.rules.yml`, content: `# Alert rules contributed by a building block; checked by promtool in make validate.\n${toYamlBlock({ groups: r.groups }, 0)}\n` })),
     { to: `${DIR}/rbac.yaml`, template: `${T}/rbac.yaml.hbs`, data: { namespaces: scrapedNamespaces(ctx) } },
     { to: `${DIR}/deployment.yaml`, template: `${T}/deployment.yaml` },
     { to: `${DIR}/alertmanager-deployment.yaml`, template: `${T}/alertmanager-deployment.yaml` },
-    { to: `${DIR}/kustomization.yaml`, template: `${T}/kustomization.yaml` },
+    { to: `${DIR}/kustomization.yaml`, template: `${T}/kustomization.yaml.hbs`, data: { ruleFiles: ['services.rules.yml', ...ctx.contrib.monitoring.rules.map((r) => `${r.name}.rules.yml`)] } },
     // The Service of the metrics port (scraped through the pod annotations here, but a stable name
     // for `kubectl port-forward` and for network policies).
     ...serviceChartTemplates(ctx, ['templates/_observability.tpl', 'templates/metrics-service.yaml']),
@@ -61,7 +66,7 @@ export default defineBlock({
     ],
     validate: [
       { name: 'promtool prometheus.yml', command: `promtool check config ${DIR}/prometheus.yml` },
-      { name: 'promtool rules', command: `promtool check rules ${DIR}/services.rules.yml` },
+      { name: 'promtool rules', command: `promtool check rules ${DIR}/*.rules.yml` },
       { name: 'amtool alertmanager.yml', command: `amtool check-config ${DIR}/alertmanager.yml` },
     ],
     readme: [

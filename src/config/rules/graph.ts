@@ -60,12 +60,4 @@ export const GRAPH_RULES: Rule[] = [
     message: 'a service publishes, subscribes or responds to NATS subjects, and no messaging system is chosen',
     fix: '--messaging-pubsub nats, or remove the subjects from the service',
   },
-  {
-    id: 'CR-96',
-    severity: 'info',
-    paths: ['services'],
-    when: (c) => Array.isArray(c.services) && c.services.some((s: { protocol?: string }) => s?.protocol === 'grpc'),
-    message:
-      'gRPC behind a plain ClusterIP Service is balanced per connection, not per request: use a mesh, or a headless Service with client-side round_robin',
-  },
 ];

@@ -74,7 +74,7 @@ export function createInstrumentation(): Instrumentation {
 
   const interceptor: grpc.ServerInterceptor = (def, call) => {
     const started = process.hrtime.bigint();
-    // def.path is "/greeter.v1.GreeterService/SayHello".
+    // def.path is "/<package>.GreeterService/SayHello", e.g. "/acme.orders.v1.GreeterService/SayHello".
     const slash = def.path.lastIndexOf('/');
     const labels = { grpc_type: callType(def), grpc_service: def.path.slice(1, slash), grpc_method: def.path.slice(slash + 1) };
     let span: ReturnType<typeof tracer.startSpan> | undefined;

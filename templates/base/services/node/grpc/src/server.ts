@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
+import { GREETER_PROTO, GREETER_SERVICE } from './api.js';
 import { createInstrumentation } from './instrument.js';
 import { Faults } from './lifecycle.js';
 import { SERVICE_NAME } from './log.js';
@@ -15,9 +16,7 @@ import type { Registry } from './metrics.js';
 
 // proto/ sits next to dist/ both in the repository and in the image.
 export const PROTO_ROOT = fileURLToPath(new URL('../../proto', import.meta.url));
-export const GREETER_PROTO = 'greeter/v1/greeter_service.proto';
-/** Fully-qualified name used in the health status map and by `grpc.service` probes. */
-export const GREETER_SERVICE = 'greeter.v1.GreeterService';
+export { GREETER_PROTO, GREETER_SERVICE };
 
 interface SayHelloRequest {
   name: string;
@@ -25,16 +24,16 @@ interface SayHelloRequest {
 interface SayHelloResponse {
   message: string;
 }
-interface GreeterPackage {
-  greeter: { v1: { GreeterService: grpc.ServiceClientConstructor } };
-}
-
 function loadDefinition(): protoLoader.PackageDefinition {
   return protoLoader.loadSync(GREETER_PROTO, { includeDirs: [PROTO_ROOT], keepCase: false, defaults: true });
 }
 
-export function loadGreeter(): GreeterPackage {
-  return grpc.loadPackageDefinition(loadDefinition()) as unknown as GreeterPackage;
+/** The GreeterService client constructor; its `.service` is what the server registers. */
+export function loadGreeter(definition: protoLoader.PackageDefinition = loadDefinition()): grpc.ServiceClientConstructor {
+  // Walk the package path (acme.orders.v1.GreeterService): it is the project's, not fixed here.
+  let node: unknown = grpc.loadPackageDefinition(definition);
+  for (const key of GREETER_SERVICE.split('.')) node = (node as Record<string, unknown>)[key];
+  return node as grpc.ServiceClientConstructor;
 }
 
 export interface AppServer {
@@ -49,8 +48,7 @@ export function createAppServer(faults: Faults = new Faults({})): AppServer {
   const { registry, interceptor } = createInstrumentation();
   const server = new grpc.Server({ interceptors: [interceptor] });
   const definition = loadDefinition();
-  const greeter = (grpc.loadPackageDefinition(definition) as unknown as GreeterPackage).greeter.v1.GreeterService;
-  server.addService(greeter.service, {
+  server.addService(loadGreeter(definition).service, {
     sayHello(
       call: grpc.ServerUnaryCall<SayHelloRequest, SayHelloResponse>,
       callback: grpc.sendUnaryData<SayHelloResponse>,

@@ -31,13 +31,13 @@ function call(client: grpc.Client, method: string, req: object): Promise<Record<
 }
 
 test('SayHello greets the caller', async () => {
-  const Greeter = loadGreeter().greeter.v1.GreeterService;
+  const Greeter = loadGreeter();
   const client = new Greeter(address, grpc.credentials.createInsecure());
   try {
     const res = await call(client, 'sayHello', { name: 'Ada' });
     assert.match(String(res['message']), /^hello Ada, from /);
     // Counted with go-grpc-prometheus' names and labels (what the generated alerts query).
-    const labels = 'grpc_type="unary",grpc_service="greeter.v1.GreeterService",grpc_method="SayHello"';
+    const labels = `grpc_type="unary",grpc_service="${GREETER_SERVICE}",grpc_method="SayHello"`;
     const text = metrics.render();
     assert.ok(text.includes(`grpc_server_handled_total{${labels},grpc_code="OK"} 1\n`), text);
     assert.ok(text.includes(`grpc_server_handling_seconds_count{${labels}} 1\n`), text);
@@ -89,7 +89,7 @@ test('the FAULT_* test switch fails SayHello with UNAVAILABLE; off by default', 
   const port = await new Promise<number>((resolve, reject) =>
     faulty.server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
-  const Greeter = loadGreeter().greeter.v1.GreeterService;
+  const Greeter = loadGreeter();
   const client = new Greeter(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   try {
     await assert.rejects(call(client, 'sayHello', { name: 'Ada' }), { code: grpc.status.UNAVAILABLE });

@@ -35,7 +35,7 @@ func newGRPCMetrics() *grpcMetrics {
 	}
 }
 
-// splitMethod turns "/greeter.v1.GreeterService/SayHello" into its service and method.
+// splitMethod turns "/acme.orders.v1.GreeterService/SayHello" into its service and method.
 func splitMethod(full string) (string, string) {
 	full = strings.TrimPrefix(full, "/")
 	if i := strings.LastIndex(full, "/"); i >= 0 {

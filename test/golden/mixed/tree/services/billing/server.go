@@ -9,10 +9,10 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
 
-	greeterv1 "shop/billing/gen/greeter/v1"
+	greeterv1 "shop/billing/gen/shop/billing/v1"
 )
 
-// greeter implements the example API of proto/greeter/v1/greeter_service.proto.
+// greeter implements the example API of proto/shop/billing/v1/greeter_service.proto.
 type greeter struct {
 	greeterv1.UnimplementedGreeterServiceServer
 	service string

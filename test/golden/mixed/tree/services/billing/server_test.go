@@ -16,7 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
 
-	greeterv1 "shop/billing/gen/greeter/v1"
+	greeterv1 "shop/billing/gen/shop/billing/v1"
 )
 
 // dial starts the server on an in-memory listener and returns a client connection.
@@ -52,8 +52,8 @@ func TestSayHello(t *testing.T) {
 	m.handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	body := rec.Body.String()
 	for _, want := range []string{
-		`grpc_server_handled_total{grpc_type="unary",grpc_service="greeter.v1.GreeterService",grpc_method="SayHello",grpc_code="OK"} 1`,
-		`grpc_server_handling_seconds_count{grpc_type="unary",grpc_service="greeter.v1.GreeterService",grpc_method="SayHello"} 1`,
+		`grpc_server_handled_total{grpc_type="unary",grpc_service="shop.billing.v1.GreeterService",grpc_method="SayHello",grpc_code="OK"} 1`,
+		`grpc_server_handling_seconds_count{grpc_type="unary",grpc_service="shop.billing.v1.GreeterService",grpc_method="SayHello"} 1`,
 	} {
 		if !strings.Contains(body, want+"\n") {
 			t.Errorf("/metrics lacks %q:\n%s", want, body)

@@ -1,6 +1,7 @@
 package app;
 
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -18,6 +19,9 @@ public interface Tracing {
 
     /** Ends the span, marked failed when {@code error} is true. */
     void end(boolean error, String description);
+
+    /** Writes this span's W3C trace context into outgoing message headers (no-op without tracing). */
+    default void inject(BiConsumer<String, String> header) {}
   }
 
   /**
@@ -29,6 +33,14 @@ public interface Tracing {
 
   /** Starts a CLIENT span (a call to a store or another service), a child of the current span. */
   default Span startClientSpan(String name, Map<String, String> attributes) {
+    return NOOP_SPAN;
+  }
+
+  /**
+   * Starts a span of a message operation (e.g. NATS): {@code kind} is CONSUMER (continuing the trace
+   * read by {@code header}), PRODUCER or CLIENT (sending; {@code header} may be null).
+   */
+  default Span startMessageSpan(String name, String kind, Function<String, String> header, Map<String, String> attributes) {
     return NOOP_SPAN;
   }
 

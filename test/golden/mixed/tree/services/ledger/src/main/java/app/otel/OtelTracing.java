@@ -9,11 +9,13 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -33,6 +35,10 @@ public final class OtelTracing implements Tracing {
     public String get(Function<String, String> carrier, String key) {
       return carrier == null ? null : carrier.apply(key);
     }
+  };
+
+  private static final TextMapSetter<BiConsumer<String, String>> SETTER = (carrier, key, value) -> {
+    if (carrier != null) carrier.accept(key, value);
   };
 
   private final OpenTelemetrySdk sdk;
@@ -56,8 +62,17 @@ public final class OtelTracing implements Tracing {
 
   @Override
   public Tracing.Span startServerSpan(String name, Function<String, String> header, Map<String, String> attributes) {
-    Context parent = propagator.extract(Context.root(), header, GETTER);
-    SpanBuilder builder = tracer.spanBuilder(name).setParent(parent).setSpanKind(SpanKind.SERVER);
+    return start(name, SpanKind.SERVER, header, attributes);
+  }
+
+  @Override
+  public Tracing.Span startMessageSpan(String name, String kind, Function<String, String> header, Map<String, String> attributes) {
+    return start(name, SpanKind.valueOf(kind), header, attributes);
+  }
+
+  private Tracing.Span start(String name, SpanKind kind, Function<String, String> header, Map<String, String> attributes) {
+    Context parent = header == null ? Context.current() : propagator.extract(Context.root(), header, GETTER);
+    SpanBuilder builder = tracer.spanBuilder(name).setParent(parent).setSpanKind(kind);
     attributes.forEach(builder::setAttribute);
     return wrap(builder.startSpan());
   }
@@ -78,6 +93,11 @@ public final class OtelTracing implements Tracing {
       public void end(boolean error, String description) {
         if (error) span.setStatus(StatusCode.ERROR, description);
         span.end();
+      }
+
+      @Override
+      public void inject(BiConsumer<String, String> header) {
+        propagator.inject(parent.with(span), header, SETTER);
       }
     };
   }
