@@ -30,7 +30,7 @@ type Tree = ReturnType<typeof render>;
 const content = (tree: Tree, p: string) => tree.get(p)?.content ?? '';
 
 /** POSIX shell and utilities every image and runner has (busybox on Alpine). */
-const SHELL = new Set(['!', '[', ':', 'cd', 'command', 'echo', 'exit', 'export', 'false', 'for', 'if', 'printf', 'set', 'sh', 'test', 'true', 'X', 'cat', 'find', 'grep', 'head', 'mkdir', 'rm', 'sed', 'sort', 'tr']);
+const SHELL = new Set(['!', '[', ':', 'cd', 'command', 'echo', 'exit', 'export', 'false', 'for', 'if', 'continue', 'break', 'printf', 'set', 'sh', 'test', 'true', 'X', 'cat', 'find', 'grep', 'head', 'mkdir', 'rm', 'sed', 'sort', 'tr']);
 /**
  * What each image brings (its PATH): the official images' documented contents (docker-library: node, golang, python,
  * maven; golang:*-bookworm adds make, git, curl), and for the GitHub-hosted Ubuntu 24.04 runner its installed-software

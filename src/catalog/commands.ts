@@ -9,7 +9,7 @@ import type { ValidateStep } from './contributions.js';
  * the Ubuntu runners): not tools to install.
  */
 const BASE = new Set([
-  ...['!', '[', '[[', ':', 'case', 'cd', 'command', 'do', 'done', 'elif', 'else', 'esac', 'eval', 'exec', 'exit', 'export', 'false', 'fi', 'for', 'if'],
+  ...['!', '[', '[[', ':', 'break', 'case', 'cd', 'command', 'continue', 'do', 'done', 'elif', 'else', 'esac', 'eval', 'exec', 'exit', 'export', 'false', 'fi', 'for', 'if'],
   ...['read', 'return', 'set', 'shift', 'test', 'then', 'time', 'true', 'umask', 'unset', 'until', 'while'],
   ...['awk', 'basename', 'bash', 'cat', 'cp', 'cut', 'dirname', 'echo', 'env', 'find', 'grep', 'head', 'ls', 'mkdir', 'mktemp', 'mv', 'printf', 'rm'],
   ...['sed', 'sh', 'sleep', 'sort', 'tail', 'tee', 'tr', 'uniq', 'wc', 'xargs'],

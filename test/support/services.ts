@@ -3,6 +3,7 @@
 // delivery gates must not count).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -72,8 +73,13 @@ export function grpcClients(skeletonDir: string, port: number): GrpcClients {
     makeClientConstructor(d: unknown, n: string): new (a: string, c: unknown) => any;
   };
   const loader = req('@grpc/proto-loader') as { loadSync(f: string, o: object): unknown };
-  const def = loader.loadSync('greeter/v1/greeter_service.proto', { includeDirs: [path.join(skeletonDir, 'proto')] });
-  const Greeter = grpc.loadPackageDefinition(def).greeter.v1.GreeterService;
+  // The example API is proto/<project>/<service>/v1/greeter_service.proto, package <project>.<service>.v1.
+  const protoRoot = path.join(skeletonDir, 'proto');
+  const file = readdirSync(protoRoot, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('greeter_service.proto'))!;
+  const pkg = /^package ([\w.]+);/m.exec(readFileSync(path.join(protoRoot, file), 'utf8'))![1]!;
+  const def = loader.loadSync(file, { includeDirs: [protoRoot] });
+  let Greeter = grpc.loadPackageDefinition(def);
+  for (const key of [...pkg.split('.'), 'GreeterService']) Greeter = Greeter[key];
   const Health = grpc.makeClientConstructor((req('grpc-health-check') as { service: unknown }).service, 'Health');
   const greeter = new Greeter(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   const health = new Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure());

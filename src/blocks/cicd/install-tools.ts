@@ -6,6 +6,15 @@ import { TOOL_VERSIONS } from './pipeline.js';
 
 export const INSTALL_TOOLS_SCRIPT = 'ci/install-tools.sh';
 
+/** The arm of a tool that comes from the system package manager. */
+const systemPackage = (name: string, how: string) => `if ! command -v ${name} >/dev/null 2>&1; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+          apt-get update -qq && apt-get install -y -qq --no-install-recommends ${name} >/dev/null
+        else
+          echo "install ${name} with your system package manager (${how})" >&2; exit 1
+        fi
+      fi`;
+
 /** One `case` arm per tool: the tools the script can install (the Makefile and the CI jobs name only these). */
 function arms(kubernetesVersion: string): Record<string, string> {
   const v = TOOL_VERSIONS;
@@ -37,15 +46,11 @@ function arms(kubernetesVersion: string): Record<string, string> {
     oras: go(`oras.land/oras/cmd/oras@v${v.oras}`),
     crane: go(`github.com/google/go-containerregistry/cmd/crane@v${v.crane}`),
     buf: go(`github.com/bufbuild/buf/cmd/buf@v${v.buf}`),
-    // Not a Go program and no checksummed release archive: the distribution's package (signed repository) when the
+    // Not Go programs and no checksummed release archives: the distribution's package (signed repository) when the
     // job runs as root on Debian/Ubuntu (the CI tool images), else a clear request to install it.
-    shellcheck: `if ! command -v shellcheck >/dev/null 2>&1; then
-        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-          apt-get update -qq && apt-get install -y -qq --no-install-recommends shellcheck >/dev/null
-        else
-          echo "install shellcheck with your system package manager (apt-get install shellcheck, brew install shellcheck)" >&2; exit 1
-        fi
-      fi`,
+    shellcheck: systemPackage('shellcheck', 'apt-get install shellcheck, brew install shellcheck'),
+    // buf breaking compares with the release branch of the git history (make validate checks it is fetched).
+    git: systemPackage('git', 'apt-get install git, brew install git'),
   };
 }
 

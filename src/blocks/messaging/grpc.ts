@@ -17,7 +17,8 @@ import { protoApi } from '../../plan/proto-api.js';
 import { clientFiles, goCallerFiles, grpcEdges, grpcSkeleton } from './grpc-clients.js';
 
 /** buf from PATH (CI installs it: ci/install-tools.sh), else the npm-shipped binary. */
-const BUF = `$$(command -v buf || echo npx --yes @bufbuild/buf@${TOOL_VERSIONS.buf})`;
+// `make tools` installs buf at TOOL_VERSIONS.buf (ci/install-tools.sh), like every tool make validate runs.
+const BUF = 'buf';
 
 // Server reflection is always registered (grpcurl, ghz and the NOTES of each chart rely on it); who can
 // reach a server at all is decided by the network policies and mesh authorization of the service graph.
@@ -58,7 +59,7 @@ function bufGenYaml(ctx: BlockContext): string | undefined {
   return (
     [
       '# `make generate`: the Go stubs of every Go service into its gen/ folder (what its gen.sh does with protoc),',
-      '# with local plugins only, so it works offline (CR-97): install them at the versions of the services\' go.mod:',
+      '# with local plugins only, so it works offline (no Buf Schema Registry): install them at the versions of the services\' go.mod:',
       '#   go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.11',
       '#   go install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.5.1',
       '# `types` limits each service to its own API and the APIs of the services it calls.',

@@ -4,7 +4,7 @@
 // snapshot CronJob. Pods are built for Pod Security "restricted".
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import { skeletonFiles } from './skeleton.js';
+import { skeletonFiles, storeSkeleton } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, credentialsSecret, dataNamespaceFiles, secretsScript, servicesUsing, uses } from './shared.js';
 
 /** etcd v3.6.16 (2026-10-22, etcd CHANGELOG-3.6); images from etcd's own release registry. */
@@ -46,6 +46,7 @@ export default defineBlock({
   contribute: (ctx) => {
     const clients = servicesUsing(ctx, 'kv');
     return {
+      skeleton: storeSkeleton('kv'),
       chart: (s) =>
         uses(s, 'kv')
           ? {

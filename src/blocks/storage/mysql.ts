@@ -3,7 +3,7 @@
 // root credentials the operator reads from a Secret), services connect to the router Service.
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import { skeletonFiles } from './skeleton.js';
+import { skeletonFiles, storeSkeleton } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, dataNamespaceFiles, dbName, mysqlPort, secretsScript, servicesUsing, sqlEnv, sqlUser, uses } from './shared.js';
 
 export const MYSQL_CLUSTER = 'mysql';
@@ -73,6 +73,7 @@ export default defineBlock({
   contribute: (ctx) => {
     const clients = servicesUsing(ctx, 'sql');
     return {
+      skeleton: storeSkeleton('sql'),
       chart: (s) => (uses(s, 'sql') ? { env: sqlEnv(s.name, `${MYSQL_CLUSTER}.${DATA_NAMESPACE}.svc.cluster.local`, ROUTER_SERVICE_PORT) } : {}),
       network: {
         peers: [{ id: 'mysql-router', title: 'MySQL Router', namespace: DATA_NAMESPACE, podLabels: { component: 'mysqlrouter', 'mysql.oracle.com/cluster': MYSQL_CLUSTER } }],

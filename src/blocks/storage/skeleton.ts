@@ -4,6 +4,8 @@
 import type { FileSpec } from '../../catalog/define.js';
 import type { ResolvedService } from '../../config/schema.js';
 import type { UseKind } from '../../config/graph-schema.js';
+import type { SkeletonContribution } from '../../catalog/skeleton.js';
+import { KV_LOCK, KV_NODE_DEPENDENCIES, SQL_LOCK, SQL_NODE_DEPENDENCIES } from './npm-locks.js';
 
 const LAYER: Partial<Record<ResolvedService['language'], { shared: string[]; sql: string[]; kv: string[] }>> = {
   node: { shared: ['src/data/resilience.ts', 'src/data/routes.ts.hbs'], sql: ['src/data/sql.ts'], kv: ['src/data/kv.ts'] },
@@ -39,3 +41,13 @@ export function skeletonFiles(services: ResolvedService[], kind: 'sql' | 'kv'): 
     return files;
   });
 }
+
+/**
+ * The client libraries of `kind`'s layer a service's manifest needs, as a skeleton contribution (merged
+ * with other blocks' libraries, so a package two clients share is listed once). Node only: the other
+ * languages' manifests name their store clients by `dataLayer` (no shared transitive entries to merge).
+ */
+export const storeSkeleton = (kind: 'sql' | 'kv') => (service: ResolvedService): SkeletonContribution =>
+  service.language === 'node' && skeletonStores(service).includes(kind)
+    ? { npm: kind === 'sql' ? { dependencies: SQL_NODE_DEPENDENCIES, lock: SQL_LOCK } : { dependencies: KV_NODE_DEPENDENCIES, lock: KV_LOCK } }
+    : {};

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import { skeletonFiles } from './skeleton.js';
+import { skeletonFiles, storeSkeleton } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, dataNamespaceFiles, dbName, mysqlPort, secretsScript, servicesUsing, sqlEnv, sqlUser, uses } from './shared.js';
 
 export const VITESS_CLUSTER = 'vitess';
@@ -152,6 +152,7 @@ export default defineBlock({
   contribute: (ctx) => {
     const clients = servicesUsing(ctx, 'sql');
     return {
+      skeleton: storeSkeleton('sql'),
       chart: (s) => (uses(s, 'sql') ? { env: sqlEnv(s.name, vtgateHost(), VTGATE_PORT) } : {}),
       network: {
         peers: [{ id: 'vtgate', title: 'Vitess vtgate', namespace: DATA_NAMESPACE, podLabels: { 'planetscale.com/cluster': VITESS_CLUSTER, 'planetscale.com/component': 'vtgate' } }],
