@@ -32,8 +32,10 @@ export interface RegenerateOptions extends AnswerOptions, CommonOptions {
   check?: boolean;
   restore?: string[];
   force?: boolean;
-  /** Set by `cn-scaffold set`, for messages. */
+  /** Set by `cn-scaffold set`, `add`, `remove`, for messages. */
   command?: string;
+  /** A change to the answers made by the command itself (`add service`, `remove call`...), after the flags. */
+  edit?: (raw: RawAnswers) => void;
 }
 
 
@@ -80,6 +82,7 @@ export async function regenerate(dirArg: string | undefined, opts: RegenerateOpt
   // 2. Overlay flags / --set / --answers, validate, plan and render in memory (throws before any write).
   const raw = await collectAnswers(opts, catalog, fileRaw);
   applyGraphFlags(raw, opts);
+  opts.edit?.(raw);
   const { resolved, tree } = renderProject(raw, catalog);
   warnings.push(...resolved.warnings);
   const notes: Problem[] = resolved.infos;

@@ -25,6 +25,37 @@ export const dnsLabel = (what: string) =>
       error: `${what} must be a Kubernetes DNS label: lowercase letters, digits and '-', starting with a letter and not ending with '-'`,
     });
 
+/**
+ * Why a pattern is not a regular expression cosign, Kyverno and Ratify accept (Go's RE2 syntax), or
+ * undefined. JavaScript compiles it after RE2-only forms are mapped to theirs ((?i) flags, (?P<name>...),
+ * \A and \z); RE2 has no lookaround, backreferences or atomic groups (https://github.com/google/re2/wiki/Syntax).
+ */
+export function regexpProblem(pattern: string): string | undefined {
+  if (/\(\?<?[=!]|\(\?>|\\[1-9]/.test(pattern)) return 'lookaround, atomic groups and backreferences are not in Go RE2 syntax';
+  const js = pattern
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\(\?[imsU]+\)/g, '')
+    .replace(/\(\?[imsU]*(-[imsU]+)?:/g, '(?:')
+    .replace(/\\A/g, '^')
+    .replace(/\\z/g, '$');
+  try {
+    new RegExp(js);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.replace(/^Invalid regular expression: \/.*\/: /, '');
+  }
+}
+
+/** A string option that holds a regular expression (checked as one). */
+export const regularExpression = (what: string) =>
+  z
+    .string()
+    .min(1, { error: `${what} must not be empty` })
+    .superRefine((v, ctx) => {
+      const problem = regexpProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${what} must be a regular expression (Go RE2 syntax): ${problem}` });
+    });
+
 export const ServiceSchema = z
   .object({
     name: dnsLabel('service name').max(40, { error: 'service name must be at most 40 characters (chart and object names append suffixes)' }),
@@ -37,7 +68,13 @@ export const ServiceSchema = z
       .default(8080)
       .describe('Port the service listens on (also its Kubernetes Service port)'),
     protocol: z.enum(PROTOCOLS).default('http').describe('http (REST/JSON) or grpc'),
-    replicas: z.number().int().min(1).max(100).default(2).describe('Replicas (a PodDisruptionBudget is rendered when > 1)'),
+    replicas: z
+      .number({ error: 'replicas must be a number' })
+      .int({ error: 'replicas must be a whole number' })
+      .min(1, { error: 'replicas must be at least 1' })
+      .max(100, { error: 'replicas must be at most 100' })
+      .default(2)
+      .describe('Replicas (a PodDisruptionBudget is rendered when > 1)'),
     ...graphFields,
   })
   .strict();

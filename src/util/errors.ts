@@ -2,7 +2,9 @@
 // A UserError is the user's to fix (message + where it came from + hint, never a stack); anything
 // else is a bug in cn-scaffold and is printed with its stack.
 
-export const ExitCode = { ok: 0, user: 1, usage: 2, drift: 3, interrupted: 130 } as const;
+// cancelled: the user declined at the confirmation (the summary of init, regenerate's "Apply?"): not an
+// input error, and not a Ctrl-C either.
+export const ExitCode = { ok: 0, user: 1, usage: 2, drift: 3, cancelled: 4, interrupted: 130 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export interface Problem {
@@ -13,6 +15,8 @@ export interface Problem {
   message: string;
   /** How to fix it, as a command or edit the user can copy. */
   fix?: string;
+  /** The rule behind it (rules table id), when there is one. */
+  rule?: string;
 }
 
 export class UserError extends Error {

@@ -16,7 +16,10 @@ export const analysisOptions = {
   latencyP99Seconds: z.number().positive().default(0.5).describe('Highest acceptable p99 latency in seconds'),
 };
 export const analysisQuestions: Record<keyof typeof analysisOptions, Question | null> = {
-  analysis: { message: 'Analyse every rollout with Prometheus metrics (automatic rollback on failure)?' },
+  analysis: {
+    message: 'Analyse every rollout with Prometheus metrics (automatic rollback on failure)?',
+    defaults: [{ value: false, when: { 'observability.metrics': 'none', prometheusAddress: '' }, because: 'there is no Prometheus to query' }],
+  },
   prometheusAddress: null,
   successRate: null,
   latencyP99Seconds: null,
