@@ -8,16 +8,18 @@ const argv = process.argv.slice(2);
 
 export async function main(): Promise<void> {
   const { UserError, formatProblems, ExitCode } = await import('./util/errors.js');
+  const { paintErrors, problemJson } = await import('./util/style.js');
+  const { locateStack } = await import('./util/script-name.js');
   const debug = argv.includes('--debug');
   const json = argv.includes('--json');
   const fail = (err: unknown): number => {
     if (err instanceof UserError) {
-      if (json) writeOut(JSON.stringify({ ok: false, error: err.message, problems: err.problems }, null, 2) + '\n');
-      writeErr(formatProblems(err) + '\n');
-      if (debug) writeErr((err.stack ?? '') + '\n');
+      if (json) writeOut(JSON.stringify({ ok: false, error: err.message, exitCode: err.exitCode, problems: err.problems.map(problemJson) }, null, 2) + '\n');
+      writeErr(paintErrors(formatProblems(err)) + '\n');
+      if (debug) writeErr(locateStack(err.stack ?? '', __filename) + '\n');
       return err.exitCode;
     }
-    writeErr(`cn-scaffold: internal error (a bug — please report it with this output)\n${(err as Error)?.stack ?? String(err)}\n`);
+    writeErr(`cn-scaffold: internal error (a bug — please report it with this output)\n${locateStack((err as Error)?.stack ?? String(err), __filename)}\n`);
     return 70;
   };
   process.on('SIGINT', () => process.exit(ExitCode.interrupted));

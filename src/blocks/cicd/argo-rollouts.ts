@@ -66,6 +66,7 @@ export default defineBlock({
         { name: 'rollout-abort', help: 'Abort the rollout of SERVICE and return to stable', recipe: [`kubectl argo rollouts abort $(SERVICE) -n ${ns}`] },
       ],
       notes: ['Argo Rollouts: install the controller and its CRDs first (helm chart argo/argo-rollouts, domain.md §4.5).'],
+      prerequisites: [{ target: 'deploy', requires: [{ crd: 'rollouts.argoproj.io', hint: 'install the Argo Rollouts controller and its CRDs (https://argo-rollouts.readthedocs.io/en/stable/installation/)' }] }],
       diagram: { nodes: [{ id: 'rollouts', label: `Argo Rollouts (${o.strategy})`, group: 'platform' }], edges: [{ from: 'rollouts', to: 'k8s', label: 'progressive rollout' }] },
     };
   },

@@ -62,6 +62,7 @@ export default defineBlock({
         valuesSchema: { canary: CANARY_SCHEMA },
       }),
       make: [{ name: 'canary-status', help: 'Show the Flagger canaries', recipe: [`kubectl -n ${ns} get canaries`] }],
+      prerequisites: [{ target: 'deploy', requires: [{ crd: 'canaries.flagger.app', hint: 'install Flagger and its CRDs (https://docs.flagger.app/install/flagger-install-on-kubernetes)' }] }],
       notes: [`Flagger: install it with meshProvider=${flaggerProvider(ctx)} and metricsServer pointing at Prometheus (domain.md §4.6).`],
       diagram: { nodes: [{ id: 'flagger', label: `Flagger (${o.strategy})`, group: 'platform' }], edges: [{ from: 'flagger', to: 'k8s', label: 'progressive rollout' }] },
     };

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import type { BlockContext } from '../../catalog/define.js';
+import { KUBECTL } from '../../catalog/prerequisites.js';
 import type { ChartContribution } from '../../catalog/contributions.js';
 import { MONITORING_NAMESPACE, TRACING_NAMESPACE, metricsChartValues, serviceExposesMetrics, metricsPort, prometheusAddress, serviceChartTemplates } from './shared.js';
 
@@ -52,8 +53,10 @@ export default defineBlock({
         name: 'monitoring-install',
         help: `Deploy the Prometheus server into namespace ${MONITORING_NAMESPACE}`,
         recipe: [`kubectl apply -k ${DIR}`],
+        requires: [KUBECTL],
       },
     ],
+    firstDeploy: [{ phase: 'monitoring', target: 'monitoring-install', title: 'deploy the Prometheus server' }],
     validate: [
       { name: 'promtool prometheus.yml', command: `promtool check config ${DIR}/prometheus.yml` },
       { name: 'promtool rules', command: `promtool check rules ${DIR}/services.rules.yml` },

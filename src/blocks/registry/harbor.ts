@@ -19,7 +19,9 @@ import {
   pipelineRegistry,
   pullSecretChart,
   pullSecretCommand,
+  pullSecretPrerequisite,
 } from './shared.js';
+import { HELM, KUBECTL, type Prerequisite } from '../../catalog/prerequisites.js';
 
 const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -154,6 +156,28 @@ function secretCommands(ctx: BlockContext<HarborOptions>): string {
   return lines.join('\n');
 }
 
+/** What `make harbor-install` needs: the Secrets (helm) or the variables (VM installer), and the CRDs it uses. */
+function installRequires(ctx: BlockContext<HarborOptions>): Prerequisite[] {
+  const o = ctx.options;
+  const hint = 'create it as README.md "Registry: Harbor" shows';
+  if (o.install === 'vm') {
+    return [
+      { env: 'HARBOR_INSTALLER_DIR', hint: 'the extracted Harbor offline installer (the harbor/ folder)' },
+      { env: 'HARBOR_ADMIN_PASSWORD', hint: 'from your secret store (README.md "Registry: Harbor")' },
+      { env: 'HARBOR_DB_PASSWORD', hint: 'from your secret store (README.md "Registry: Harbor")' },
+    ];
+  }
+  const s = HARBOR_SECRETS;
+  return [
+    KUBECTL,
+    HELM,
+    ...[s.admin, s.encryption, s.registryCredentials, s.database].map((secret) => ({ secret, namespace: HARBOR_NAMESPACE, hint })),
+    ...(o.tls === 'secret' ? [{ secret: s.tls, namespace: o.expose === 'route' ? o.gateway.split('/')[0]! : HARBOR_NAMESPACE, hint }] : []),
+    ...(o.tls === 'cert-manager' ? [{ crd: 'certificates.cert-manager.io', hint: 'install cert-manager (https://cert-manager.io/docs/installation/)' }] : []),
+    ...(o.expose === 'route' ? [{ crd: 'httproutes.gateway.networking.k8s.io', hint: 'install the Gateway API CRDs and a Gateway controller' }] : []),
+  ];
+}
+
 function contribute(ctx: BlockContext<HarborOptions>) {
   const o = ctx.options;
   const project = harborProject(ctx);
@@ -201,9 +225,29 @@ function contribute(ctx: BlockContext<HarborOptions>) {
       },
     ],
     make: [
-      { name: 'harbor-install', help: `Install or upgrade Harbor (${o.install === 'helm' ? `chart ${HARBOR_RELEASES[o.version].chart}` : HARBOR_RELEASES[o.version].installer})`, recipe: ['bash deploy/harbor/install.sh'] },
-      { name: 'harbor-bootstrap', help: 'Create or update the Harbor project, robot accounts and policies (idempotent)', recipe: ['bash deploy/harbor/bootstrap.sh'] },
+      {
+        name: 'harbor-install',
+        help: `Install or upgrade Harbor (${o.install === 'helm' ? `chart ${HARBOR_RELEASES[o.version].chart}` : HARBOR_RELEASES[o.version].installer})`,
+        recipe: ['bash deploy/harbor/install.sh'],
+        requires: installRequires(ctx),
+      },
+      {
+        name: 'harbor-bootstrap',
+        help: 'Create or update the Harbor project, robot accounts and policies (idempotent)',
+        recipe: ['bash deploy/harbor/bootstrap.sh'],
+        requires: [
+          { tool: 'curl', hint: 'install curl' },
+          { env: 'HARBOR_ADMIN_PASSWORD', hint: 'the Harbor admin password' },
+          { env: 'CI_ROBOT_SECRET', hint: 'choose the secret of the CI robot account (README.md "Registry: Harbor")' },
+          { env: 'CLUSTER_ROBOT_SECRET', hint: 'choose the secret of the cluster robot account (README.md "Registry: Harbor")' },
+        ],
+      },
     ],
+    firstDeploy: [
+      { phase: 'registry' as const, target: 'harbor-install', title: `install Harbor ${o.install === 'helm' ? 'with its chart' : 'on its VM'}` },
+      { phase: 'bootstrap' as const, target: 'harbor-bootstrap', title: `create the Harbor project \`${project}\`, its robot accounts and policies` },
+    ],
+    prerequisites: [pullSecretPrerequisite(ctx, 'Registry: Harbor')],
     notes: [
       `Harbor: create the Secrets listed in README.md ("Registry: Harbor") before \`make harbor-install\`; no default password is used anywhere.`,
       `Harbor: after installing, run \`make harbor-bootstrap\`, then create the pull Secret ${PULL_SECRET} in namespace ${ctx.project.namespace} with the cluster robot account.`,
