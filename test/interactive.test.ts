@@ -173,6 +173,18 @@ describe('nothing lost', () => {
     expect(existsSync(join(work, '.cn-scaffold-answers.yaml')), 'the saved answers are used up').toBe(false);
   }, 180_000);
 
+  test('declining regenerate\'s confirmation is a cancel too (exit 4), and writes nothing', async () => {
+    const work = await tmp('cn-pty-');
+    const dir = join(work, 'repo');
+    expect((await runCli(['init', dir, '--yes', '--no-git'])).exitCode).toBe(0);
+    const before = await readTree(dir);
+    const s = start(['regenerate', dir, '--set', 'services.0.replicas=3', '--interactive'], work);
+    await s.answer(/Apply \d+ change\(s\)/, 'n' + ENTER);
+    expect(await s.exit).toBe(4);
+    expect(s.out).toMatch(/Cancelled: nothing written/);
+    expect(await readTree(dir)).toEqual(before);
+  }, 60_000);
+
   test('declining at the summary is a cancel (exit 4): nothing written, answers kept', async () => {
     const work = await tmp('cn-pty-');
     const s = start(['init', 'declined', '--no-git'], work);

@@ -1,4 +1,5 @@
-// The ten categories, in the order `init` walks them. Each slot is one question; the blocks that can
+// The ten categories, in the order `init` walks them. Each slot is one question (asked when its `when`
+// holds; `defaults` are values that follow from other answers); the blocks that can
 // fill a slot are the ones registered for it in registry.ts.
 import type { Applies, CategoryDef } from './define.js';
 

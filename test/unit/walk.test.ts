@@ -9,6 +9,9 @@ import { RULES, evaluateRules, type Rule } from '../../src/config/rules.js';
 import { fillDefaults } from '../../src/config/defaults.js';
 import { emptyAnswers, setAt, type RawAnswers } from '../../src/config/sources.js';
 import { CancelledError, walk } from '../../src/prompts/walk.js';
+import { schemaCheck } from '../../src/prompts/validate.js';
+import { ServiceSchema, regexpProblem } from '../../src/config/schema.js';
+import { UserError } from '../../src/util/errors.js';
 import { ExitCode } from '../../src/util/errors.js';
 import { buildMatrix } from '../support/matrix.js';
 import { ScriptedPrompter, type Asked, type Reply } from '../support/prompter.js';
@@ -217,4 +220,41 @@ describe('a walk that reaches the summary always generates', () => {
       expect(() => resolveConfig(raw, catalog), `seed ${seed}: ${JSON.stringify(raw.data)}`).not.toThrow();
     }
   }, 120_000);
+});
+
+describe('validation in words', () => {
+  test('numbers and lengths are explained without the schema library\'s wording', () => {
+    const replicas = schemaCheck(ServiceSchema.shape.replicas);
+    expect(replicas(0)).toBe('replicas must be at least 1');
+    expect(replicas(1.5)).toBe('replicas must be a whole number');
+    const harbor = catalog.blocks.find((b) => b.id === 'harbor')!;
+    for (const [opt, bad] of [['retainLatest', 0], ['registrySize', '50GB'], ['clairAdapterUrl', 'not a url']] as const) {
+      const msg = schemaCheck(harbor.options.shape[opt] as never)(bad);
+      expect(msg, opt).not.toMatch(/^(Too small|Too big|Invalid|Expected)/);
+      expect(typeof msg).toBe('string');
+    }
+  });
+
+  test('the cosign identity is checked as a regular expression (Go RE2, as cosign and the policies read it)', () => {
+    expect(regexpProblem('^https://github\\.com/acme/shop/\\.github/workflows/.+@refs/heads/main$')).toBeUndefined();
+    expect(regexpProblem('(?i)^https://gitlab\\.com/(?P<group>[^/]+)/shop\\z')).toBeUndefined();
+    expect(regexpProblem('^https://github.com/(acme')).toMatch(/Unterminated group/);
+    expect(regexpProblem('^(?!evil)')).toMatch(/not in Go RE2/);
+    const { raw } = { raw: emptyAnswers() };
+    setAt(raw, ['project', 'name'], 'x', 'test');
+    setAt(raw, ['services'], [{ name: 'api' }], 'test');
+    setAt(raw, ['distribution', 'cosign', 'identity'], '^https://github.com/(acme', '--set distribution.cosign.identity=^https://github.com/(acme');
+    expect(() => resolveConfig(raw, catalog)).toThrow(UserError);
+  });
+
+  test('answers given outside the walk that contradict each other stop it before the first question', async () => {
+    const raw = emptyAnswers();
+    setAt(raw, ['cicd', 'provider'], 'tekton', '--cicd tekton');
+    setAt(raw, ['distribution', 'cosign', 'mode'], 'keyless', '--set distribution.cosign.mode=keyless');
+    const p = new ScriptedPrompter([]);
+    const err = await walk(p, raw, catalog, { dirName: 'x', target: TARGET }).catch((e) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.problems[0]).toMatchObject({ rule: 'CN-DIST-06' });
+    expect(p.asked).toEqual([]);
+  });
 });
