@@ -3,7 +3,6 @@
 // (no-color.org), --no-color and TERM=dumb turn it off, FORCE_COLOR on; piped or redirected output
 // stays plain. Node's own util.styleText makes the escape codes.
 import { fstatSync } from 'node:fs';
-import { styleText } from 'node:util';
 import type { Problem } from './errors.js';
 
 export type Style = 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold';
@@ -31,9 +30,11 @@ export function useColour(fd: 1 | 2): boolean {
   return on;
 }
 
+// node:util only when there is colour to make (loading it costs ~1 ms of a run that prints plain text).
 // styleText's options (validateStream, Node 22.13+) would judge process.stdout; the choice is made above.
-const style = styleText as (format: Style | Style[], text: string, options?: { validateStream?: boolean }) => string;
-export const paint = (fd: 1 | 2, s: Style | Style[], text: string): string => (useColour(fd) ? style(s, text, { validateStream: false }) : text);
+type StyleText = (format: Style | Style[], text: string, options?: { validateStream?: boolean }) => string;
+export const paint = (fd: 1 | 2, s: Style | Style[], text: string): string =>
+  useColour(fd) ? (process.getBuiltinModule('node:util').styleText as StyleText)(s, text, { validateStream: false }) : text;
 
 /** An error report (src/util/errors.ts formatProblems) with its headline and marks in colour. */
 export function paintErrors(text: string): string {

@@ -6,7 +6,7 @@
 // (CR-14). Verification at admission is the admission slot's job (kyverno, ratify).
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import { regularExpression } from '../../config/schema.js';
+import { regularExpression } from '../../config/regexp.js';
 import type { PipelineStep } from '../../catalog/contributions.js';
 import { COSIGN_PUBLIC_KEY_SECRET, COSIGN_V2_FLAGS, KYVERNO_NAMESPACE, UNSET_IDENTITY, cosignFormat, keylessIssuer } from './shared.js';
 
