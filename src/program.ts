@@ -176,14 +176,20 @@ Examples:
       .option('--no-interactive', 'never prompt');
   const editRun = (action: string) => (args: string[], opts: Record<string, unknown>) =>
     run(import('./commands/edit.js').then((m) => m.edit(action, args, opts)));
-  const add = group(program.command('add').description('Add a service or a call to cn-scaffold.yaml and regenerate'), 'thing to add (service, call)');
+  const add = group(program.command('add').description('Add a service or a call to cn-scaffold.yaml and regenerate'), 'thing to add (service, call)').addHelpText(
+    'after',
+    '\nExamples:\n  $ cn-scaffold add service orders:go:9000:grpc\n  $ cn-scaffold add call web orders',
+  );
   edit(add.command('service').argument('<spec>', 'NAME[:LANG[:PORT[:PROTO[:REPLICAS]]]]').description('Add a service (skeleton, image, chart) and regenerate'))
     .addHelpText('after', '\nExamples:\n  $ cn-scaffold add service billing:go:9000:grpc\n  $ cn-scaffold add service web --dir shop --dry-run')
     .action((spec: string, opts) => editRun('add-service')([spec], opts));
   edit(add.command('call').argument('<from>', 'the calling service').argument('<to>', 'the called service').description('FROM calls TO: network policy, client env and diagram follow; regenerate'))
     .addHelpText('after', '\nExamples:\n  $ cn-scaffold add call web billing')
     .action((from: string, to: string, opts) => editRun('add-call')([from, to], opts));
-  const remove = group(program.command('remove').description('Remove a service or a call from cn-scaffold.yaml and regenerate'), 'thing to remove (service, call)');
+  const remove = group(program.command('remove').description('Remove a service or a call from cn-scaffold.yaml and regenerate'), 'thing to remove (service, call)').addHelpText(
+    'after',
+    '\nExamples:\n  $ cn-scaffold remove call web orders\n  $ cn-scaffold remove service orders --dry-run',
+  );
   edit(remove.command('service').argument('<name>', 'the service').description('Remove a service (and the calls to it) and regenerate; files you edited are kept'))
     .addHelpText('after', '\nExamples:\n  $ cn-scaffold remove service billing --dry-run')
     .action((name: string, opts) => editRun('remove-service')([name], opts));
@@ -199,7 +205,8 @@ Examples:
       'after',
       `
 Examples:
-  $ source <(cn-scaffold completion bash)                  # add to ~/.bashrc
+  $ cn-scaffold completion bash > ~/.local/share/bash-completion/completions/cn-scaffold
+  $ source <(cn-scaffold completion bash)                  # this shell only
   $ cn-scaffold completion zsh > "\${fpath[1]}/_cn-scaffold"  # zsh, with compinit
   $ cn-scaffold completion fish > ~/.config/fish/completions/cn-scaffold.fish`,
     )

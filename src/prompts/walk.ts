@@ -147,7 +147,13 @@ export async function walk(p: Prompter, raw: RawAnswers, catalog: Catalog, opts:
   const progress: Progress = {};
   // 0. Answers given outside the walk that contradict each other cannot be cured by asking: say so now.
   const stuck = currentErrors(state).filter((r) => r.paths.every((k) => !state.keyOf(k) || state.fixed(k)) && r.paths.some((k) => state.fixed(k)));
-  if (stuck.length) throw new UserError('These choices cannot be generated:', stuck.map((r) => ({ key: r.paths[0], message: reasonOf(r), fix: r.fix, rule: r.id })));
+  const archived = catalog.blocks.filter((b) => b.status === 'archived' && state.fixed(`${b.category}.${b.slot}`) && state.value(`${b.category}.${b.slot}`) === b.id);
+  if (stuck.length || archived.length) {
+    throw new UserError('These choices cannot be generated:', [
+      ...archived.map((b) => ({ key: `${b.category}.${b.slot}`, message: `${b.title} is archived: ${b.statusNote}`, fix: b.successor ? `--set ${b.category}.${b.slot}=${b.successor}` : undefined })),
+      ...stuck.map((r) => ({ key: r.paths[0], message: reasonOf(r), fix: r.fix, rule: r.id })),
+    ]);
+  }
   // 1. The project, its services and their edges.
   await askProject(state);
   if (await askServices(state)) await askEdges(state);

@@ -256,5 +256,9 @@ describe('validation in words', () => {
     expect(err).toBeInstanceOf(UserError);
     expect(err.problems[0]).toMatchObject({ rule: 'CN-DIST-06' });
     expect(p.asked).toEqual([]);
+    const rkt = emptyAnswers();
+    setAt(rkt, ['containerization', 'runtime'], 'rkt', '--containerization-runtime rkt');
+    const e2 = await walk(new ScriptedPrompter([]), rkt, catalog, { dirName: 'x', target: TARGET }).catch((e) => e);
+    expect(e2.problems[0]).toMatchObject({ key: 'containerization.runtime', message: expect.stringMatching(/archived/), fix: '--set containerization.runtime=containerd' });
   });
 });
