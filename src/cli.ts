@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
+import { SCRIPT_NAME } from './util/script-name.js';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
@@ -23,7 +24,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     cachedData = undefined; // no cache shipped: compile normally
   }
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
-  const script = new Script(wrapped, { filename: file, cachedData });
+  // A fixed name, not `file`: see src/util/script-name.ts.
+  const script = new Script(wrapped, { filename: SCRIPT_NAME, cachedData });
   const mod = { exports: {} as { main(): Promise<void> } };
   (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, createRequire(file), mod, file, dir);
   // Build time only: record the functions this run compiled, so later starts skip compiling them.

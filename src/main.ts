@@ -8,6 +8,8 @@ const argv = process.argv.slice(2);
 
 export async function main(): Promise<void> {
   const { UserError, formatProblems, fsUserError, printable, ExitCode } = await import('./util/errors.js');
+  const { paintErrors, problemJson } = await import('./util/style.js');
+  const { locateStack } = await import('./util/script-name.js');
   const debug = argv.includes('--debug');
   const json = argv.includes('--json');
   const fail = (thrown: unknown): number => {
@@ -15,12 +17,12 @@ export async function main(): Promise<void> {
     // in): a message with the path and what to do, whichever module it surfaced from.
     const err = thrown instanceof UserError ? thrown : (fsUserError(thrown) ?? thrown);
     if (err instanceof UserError) {
-      if (json) writeOut(JSON.stringify({ ok: false, error: err.message, problems: err.problems }, null, 2) + '\n');
-      writeErr(formatProblems(err) + '\n');
-      if (debug) writeErr(((thrown as Error).stack ?? '') + '\n');
+      if (json) writeOut(JSON.stringify({ ok: false, error: err.message, exitCode: err.exitCode, problems: err.problems.map(problemJson) }, null, 2) + '\n');
+      writeErr(paintErrors(formatProblems(err)) + '\n');
+      if (debug) writeErr(locateStack(err.stack ?? '', __filename) + '\n');
       return err.exitCode;
     }
-    const stack = (err as Error)?.stack ?? String(err);
+    const stack = locateStack((err as Error)?.stack ?? String(err), __filename);
     writeErr(`cn-scaffold: internal error (a bug — please report it with this output)\n${stack.split('\n').map((l) => printable(l, 2000)).join('\n')}\n`);
     return 70;
   };

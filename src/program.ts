@@ -21,22 +21,53 @@ export function addAnswerOptions(cmd: Command): Command {
 }
 
 function common(cmd: Command): Command {
-  return cmd.option('--json', 'machine-readable output on stdout').option('--debug', 'show stack traces');
+  return cmd.option('--json', 'machine-readable output on stdout').option('--debug', 'show stack traces').option('--no-color', 'plain output (also: NO_COLOR=1)');
+}
+
+/** The categories that have blocks, for text that names what the product does today. */
+const liveCategories = () => catalog.categories.filter((c) => catalog.blocks.some((b) => b.category === c.id)).map((c) => c.title);
+
+/** A command that only groups subcommands: a missing or unknown one is a usage error naming them. */
+function group(cmd: Command, what: string): Command {
+  return cmd.argument('[what]').action((whatArg: string | undefined) => {
+    const names = cmd.commands.map((c) => c.name());
+    throw new UsageError(whatArg ? `cn-scaffold ${cmd.name()}: unknown ${what} '${whatArg}'` : `cn-scaffold ${cmd.name()} needs a ${what}`, [
+      { message: `one of: ${names.join(', ')}`, fix: `cn-scaffold ${cmd.name()} --help` },
+    ]);
+  });
 }
 
 export function buildProgram(version: string, run: (p: Promise<number>) => void): Command {
   const program = new Command('cn-scaffold')
-    .description('Scaffold a complete, secure-by-default cloud-native service repository.')
+    .usage('[options] [command]')
+    .description(`Scaffold a complete, secure-by-default cloud-native service repository: ${liveCategories().join(', ')}.`)
     .version(version, '-V, --version')
+    .option('--no-color', 'plain output (also: NO_COLOR=1)')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeOut, writeErr });
+    // Errors are printed once, by the one handler in main.ts (commander would print its own first).
+    .configureOutput({ writeOut, writeErr, outputError: () => undefined });
+  // Bare `cn-scaffold`: the help, on stdout, exit 0 (as kubectl and helm). An unknown command lands here too.
+  program
+    .helpCommand(true)
+    .argument('[command]')
+    .action((command: string | undefined) => {
+      if (command === undefined) return program.outputHelp();
+      const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+      run(
+        import('./config/issues.js').then(({ closest }) => {
+          const guess = closest(command, names);
+          throw new UsageError(`unknown command '${command}'`, [{ message: `commands: ${names.join(', ')}`, fix: guess ? `cn-scaffold ${guess}` : 'cn-scaffold --help' }]);
+        }),
+      );
+    });
 
   const init = program
     .command('init')
     .argument('[dir]', 'target directory (created if missing)', '.')
-    .description('Create a repository: walk the ten categories interactively, or take flags/answers')
+    .description(`Create a repository: a short interactive walk (${liveCategories().length} categories), or flags/answers`)
     .option('-y, --yes', 'accept defaults for everything not given; never prompt')
+    .option('--advanced', 'interactive: ask every question (each slot, every block option, ports, replicas, egress)')
     .option('--interactive', 'force prompts (needs a TTY)')
     .option('--no-interactive', 'never prompt')
     .option('--dry-run', 'print what would be written; write nothing')
@@ -47,6 +78,8 @@ export function buildProgram(version: string, run: (p: Promise<number>) => void)
     `
 Examples:
   $ cn-scaffold init                         # interactive, in the current directory
+  $ cn-scaffold init shop --advanced         # interactive, every question
+  $ cn-scaffold init f1 --yes --set services.0.port=9000
   $ cn-scaffold init shop --yes              # defaults: one Node.js service, Docker, Kubernetes + Helm
   $ cn-scaffold init shop --name shop --service api:node:8080 --service billing:go:9000:grpc --no-git
   $ cn-scaffold init shop --service web:node:8080 --service orders:go:9090:grpc --call web:orders --expose web --no-git
@@ -118,15 +151,66 @@ Examples:
     .command('schema')
     .description('Print the JSON Schema of cn-scaffold.yaml (generated from the validation schema)')
     .option('-o, --out <file>', 'write to a file instead of stdout')
+    .option('--json', 'accepted for symmetry: the schema is JSON already')
     .addHelpText('after', '\nExamples:\n  $ cn-scaffold schema > cn-scaffold.schema.json')
     .action((opts) => run(import('./commands/schema.js').then((m) => m.schema(opts))));
 
   common(program.command('explain'))
     .argument('<path>', 'a generated file')
-    .option('-C, --dir <dir>', 'the generated repository', '.')
+    .option('-C, --dir <dir>', 'the generated repository (default: found from PATH, walking up to cn-scaffold.yaml)')
     .description('Explain which block, template and answers produced a generated file')
     .addHelpText('after', '\nExamples:\n  $ cn-scaffold explain deploy/charts/api/values.yaml\n  $ cn-scaffold explain compose.yaml --dir shop --json')
     .action((path: string, opts) => run(import('./commands/explain.js').then((m) => m.explain(path, opts))));
+
+  // add / remove: each a change to cn-scaffold.yaml followed by a regenerate (the same options).
+  // Not every answer flag (as regenerate has): the command is the edit; building ~30 options per
+  // subcommand cost every run of cn-scaffold a few milliseconds.
+  const edit = (cmd: Command) =>
+    common(cmd)
+      .option('-C, --dir <dir>', 'the generated repository', '.')
+      .option('--dry-run', 'list the change set per file; write nothing')
+      .option('--diff', 'print unified diffs of what would change; write nothing')
+      .option('--force', 'overwrite files that exist but were not generated by cn-scaffold')
+      .option('-y, --yes', 'do not ask for confirmation')
+      .option('--interactive', 'ask for confirmation before writing (needs a TTY)')
+      .option('--no-interactive', 'never prompt');
+  const editRun = (action: string) => (args: string[], opts: Record<string, unknown>) =>
+    run(import('./commands/edit.js').then((m) => m.edit(action, args, opts)));
+  const add = group(program.command('add').description('Add a service or a call to cn-scaffold.yaml and regenerate'), 'thing to add (service, call)').addHelpText(
+    'after',
+    '\nExamples:\n  $ cn-scaffold add service orders:go:9000:grpc\n  $ cn-scaffold add call web orders',
+  );
+  edit(add.command('service').argument('<spec>', 'NAME[:LANG[:PORT[:PROTO[:REPLICAS]]]]').description('Add a service (skeleton, image, chart) and regenerate'))
+    .addHelpText('after', '\nExamples:\n  $ cn-scaffold add service billing:go:9000:grpc\n  $ cn-scaffold add service web --dir shop --dry-run')
+    .action((spec: string, opts) => editRun('add-service')([spec], opts));
+  edit(add.command('call').argument('<from>', 'the calling service').argument('<to>', 'the called service').description('FROM calls TO: network policy, client env and diagram follow; regenerate'))
+    .addHelpText('after', '\nExamples:\n  $ cn-scaffold add call web billing')
+    .action((from: string, to: string, opts) => editRun('add-call')([from, to], opts));
+  const remove = group(program.command('remove').description('Remove a service or a call from cn-scaffold.yaml and regenerate'), 'thing to remove (service, call)').addHelpText(
+    'after',
+    '\nExamples:\n  $ cn-scaffold remove call web orders\n  $ cn-scaffold remove service orders --dry-run',
+  );
+  edit(remove.command('service').argument('<name>', 'the service').description('Remove a service (and the calls to it) and regenerate; files you edited are kept'))
+    .addHelpText('after', '\nExamples:\n  $ cn-scaffold remove service billing --dry-run')
+    .action((name: string, opts) => editRun('remove-service')([name], opts));
+  edit(remove.command('call').argument('<from>', 'the calling service').argument('<to>', 'the called service').description('FROM no longer calls TO; regenerate'))
+    .addHelpText('after', '\nExamples:\n  $ cn-scaffold remove call web billing')
+    .action((from: string, to: string, opts) => editRun('remove-call')([from, to], opts));
+
+  program
+    .command('completion')
+    .argument('<shell>', 'bash, zsh or fish')
+    .description('Print a shell completion script (commands, flags, block names)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cn-scaffold completion bash > ~/.local/share/bash-completion/completions/cn-scaffold
+  $ source <(cn-scaffold completion bash)                  # this shell only
+  $ cn-scaffold completion zsh > "\${fpath[1]}/_cn-scaffold"  # zsh, with compinit
+  $ cn-scaffold completion fish > ~/.config/fish/completions/cn-scaffold.fish`,
+    )
+    .action((shell: string) => run(import('./commands/completion.js').then((m) => m.completion(shell, program))));
 
   return program;
 }

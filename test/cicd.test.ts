@@ -285,7 +285,9 @@ describe('rules reject invalid delivery combinations', () => {
 
   test('CN-CD-01: analysis needs Prometheus, unless an address is given or analysis is off', () => {
     for (const ctl of ['argo-rollouts', 'flagger']) {
-      expect(rejected([`cicd.controller=${ctl}`, 'observability.metrics=none'])).toContain('no metrics provider is chosen');
+      expect(rejected([`cicd.controller=${ctl}`, 'observability.metrics=none', `cicd.${ctl}.analysis=true`])).toContain('no metrics provider is chosen');
+      // Left unset, analysis follows the metrics choice: off without a Prometheus (a contextual default, with a note).
+      expect(rejected([`cicd.controller=${ctl}`, 'observability.metrics=none'])).toBe('');
       expect(rejected([`cicd.controller=${ctl}`, 'observability.metrics=none', `cicd.${ctl}.analysis=false`])).toBe('');
       expect(rejected([`cicd.controller=${ctl}`, 'observability.metrics=none', `cicd.${ctl}.prometheusAddress=http://prom.example:9090`])).toBe('');
     }

@@ -34,8 +34,9 @@ describe('basics', () => {
   test('--help shows every command, and each command has examples', async () => {
     const r = await runCli(['--help']);
     expect(r.exitCode).toBe(0);
-    for (const c of ['init', 'list', 'schema', 'explain']) expect(r.stdout).toContain(c);
-    for (const c of ['init', 'list', 'schema', 'explain']) expect((await runCli([c, '--help'])).stdout).toMatch(/Examples:\n\s+\$ cn-scaffold/);
+    const commands = ['init', 'regenerate', 'set', 'list', 'schema', 'explain', 'add', 'remove', 'completion'];
+    for (const c of commands) expect(r.stdout).toContain(c);
+    for (const c of commands) expect((await runCli([c, '--help'])).stdout, c).toMatch(/Examples:\n\s+\$ cn-scaffold/);
   });
 
   test('unknown options and commands are usage errors (exit 2)', async () => {

@@ -322,11 +322,12 @@ describe('the rules table', () => {
   };
 
   test.each([
-    ['CR-10', 'distribution: { signer: notary-v1, admission: none }', /Harbor removed its Notary in 2\.9\.0.*\[CR-10\]/],
+    // Explicit answers: left unset, Notary v1 makes Harbor default to 2.8, 2.8 to an Ingress, and a VM to TLS files.
+    ['CR-10', 'registry: { harbor: { version: v2.15 } }\ndistribution: { signer: notary-v1, admission: none }', /Harbor removed its Notary in 2\.9\.0.*\[CR-10\]/],
     ['CR-10 (external)', 'registry: { provider: external }\ndistribution: { signer: notary-v1, admission: none }', /\[CR-10\]/],
     ['CN-REG-01', 'registry: { harbor: { version: v2.8, expose: ingress } }', /Harbor 2\.8 is end of life.*\[CN-REG-01\]/],
-    ['CN-REG-02', 'registry: { harbor: { version: v2.8 } }\ndistribution: { signer: notary-v1, admission: none }', /no Gateway API route.*\[CN-REG-02\]/],
-    ['CN-REG-03', 'registry: { harbor: { install: vm } }', /cert-manager issues certificates into Kubernetes Secrets.*\[CN-REG-03\]/],
+    ['CN-REG-02', 'registry: { harbor: { version: v2.8, expose: route } }\ndistribution: { signer: notary-v1, admission: none }', /no Gateway API route.*\[CN-REG-02\]/],
+    ['CN-REG-03', 'registry: { harbor: { install: vm, tls: cert-manager } }', /cert-manager issues certificates into Kubernetes Secrets.*\[CN-REG-03\]/],
     ['CR-14', 'registry: { provider: external }\ndistribution: { admission: none, cosign: { format: v3 } }', /referrers API.*\[CR-14\]/],
     ['CR-14-N', 'registry: { provider: external }\ndistribution: { signer: notation, admission: none }', /Notation signatures are OCI 1\.1 referrers.*\[CR-14-N\]/],
     ['CN-DIST-01', 'distribution: { signer: none, admission: kyverno }', /without a signer.*\[CN-DIST-01\]/],

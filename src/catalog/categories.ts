@@ -1,6 +1,14 @@
-// The ten categories, in the order `init` walks them. Each slot is one question; the blocks that can
+// The ten categories, in the order `init` walks them. Each slot is one question (asked when its `when`
+// holds; `defaults` are values that follow from other answers); the blocks that can
 // fill a slot are the ones registered for it in registry.ts.
-import type { CategoryDef } from './define.js';
+import type { Applies, CategoryDef } from './define.js';
+
+/** A slot that matters only when some service declares a graph field value (e.g. uses: [sql]). */
+const servicesDeclare = (text: string, test: (s: Record<string, any>) => boolean): Applies => ({
+  text,
+  test: (a) => Array.isArray(a.services) && a.services.some((s: unknown) => s !== null && typeof s === 'object' && test(s as Record<string, any>)),
+});
+const listHas = (v: unknown, item?: string) => Array.isArray(v) && (item === undefined ? v.length > 0 : v.includes(item));
 
 export const CATEGORIES: CategoryDef[] = [
   {
@@ -25,7 +33,21 @@ export const CATEGORIES: CategoryDef[] = [
     summary: 'Image signing and signature verification',
     slots: [
       { key: 'signer', title: 'Image signing', question: 'How does CI sign images?', default: 'cosign', optional: true },
-      { key: 'admission', title: 'Signature verification', question: 'What verifies signatures when pods are admitted?', default: 'kyverno', optional: true },
+      {
+        key: 'admission',
+        title: 'Signature verification',
+        question: 'What verifies signatures when pods are admitted?',
+        default: 'kyverno',
+        optional: true,
+        defaults: [
+          { value: 'none', when: { 'distribution.signer': 'none' }, because: 'no image is signed, so a verifying admission controller would reject every pod' },
+          {
+            value: 'none',
+            when: { 'distribution.signer': 'notary-v1' },
+            because: "neither Kyverno nor Ratify verifies Notary v1 signatures; Harbor's content trust is the check",
+          },
+        ],
+      },
     ],
   },
   {
@@ -69,7 +91,20 @@ export const CATEGORIES: CategoryDef[] = [
     summary: 'How services find each other, the north-south entry, and the service mesh',
     slots: [
       { key: 'dns', title: 'Service discovery', question: 'How do services find each other?', default: 'coredns' },
-      { key: 'gateway', title: 'Gateway', question: 'What routes traffic from outside the cluster to exposed services?', default: 'envoy-gateway', optional: true },
+      {
+        key: 'gateway',
+        title: 'Gateway',
+        question: 'What routes traffic from outside the cluster to exposed services?',
+        default: 'envoy-gateway',
+        optional: true,
+        // Harbor exposed by an HTTPRoute attaches to the same Gateway.
+        when: {
+          text: 'a service is exposed, or Harbor is routed through the Gateway API (registry.harbor.expose=route)',
+          test: (a) =>
+            (Array.isArray(a.services) && a.services.some((s: any) => s?.expose !== undefined && s.expose !== false)) ||
+            (a.registry?.provider === 'harbor' && a.registry?.harbor?.install === 'helm' && a.registry?.harbor?.expose === 'route'),
+        },
+      },
       { key: 'mesh', title: 'Service mesh', question: 'Which service mesh (mTLS and per-call authorization)?', default: 'none', optional: true },
     ],
   },
@@ -84,9 +119,30 @@ export const CATEGORIES: CategoryDef[] = [
     title: 'Storage',
     summary: 'Databases, key-value stores and volumes, one logical database per service',
     slots: [
-      { key: 'sql', title: 'SQL database', question: 'Which SQL (MySQL-protocol) database for services that use sql?', default: 'none', optional: true },
-      { key: 'kv', title: 'Key-value store', question: 'Which key-value store for services that use kv?', default: 'none', optional: true },
-      { key: 'volumes', title: 'Volumes', question: 'Where do persistent volumes come from?', default: 'cluster-default' },
+      {
+        key: 'sql',
+        title: 'SQL database',
+        question: 'Which SQL (MySQL-protocol) database for services that use sql?',
+        default: 'none',
+        optional: true,
+        when: servicesDeclare('a service uses sql', (s) => listHas(s.uses, 'sql')),
+      },
+      {
+        key: 'kv',
+        title: 'Key-value store',
+        question: 'Which key-value store for services that use kv?',
+        default: 'none',
+        optional: true,
+        when: servicesDeclare('a service uses kv', (s) => listHas(s.uses, 'kv')),
+      },
+      {
+        key: 'volumes',
+        title: 'Volumes',
+        question: 'Where do persistent volumes come from?',
+        default: 'cluster-default',
+        // The data stores are what claims volumes here.
+        when: servicesDeclare('a service uses sql, kv or objects', (s) => listHas(s.uses)),
+      },
     ],
   },
   {
@@ -94,8 +150,22 @@ export const CATEGORIES: CategoryDef[] = [
     title: 'Messaging',
     summary: 'RPC between services and publish/subscribe messaging',
     slots: [
-      { key: 'rpc', title: 'RPC', question: 'How do services call each other over RPC?', default: 'grpc', optional: true },
-      { key: 'pubsub', title: 'Publish/subscribe', question: 'Which messaging system for publish/subscribe and request/reply?', default: 'none', optional: true },
+      {
+        key: 'rpc',
+        title: 'RPC',
+        question: 'How do services call each other over RPC?',
+        default: 'grpc',
+        optional: true,
+        when: servicesDeclare('a service speaks gRPC', (s) => s.protocol === 'grpc'),
+      },
+      {
+        key: 'pubsub',
+        title: 'Publish/subscribe',
+        question: 'Which messaging system for publish/subscribe and request/reply?',
+        default: 'none',
+        optional: true,
+        when: servicesDeclare('a service publishes, subscribes or responds', (s) => listHas(s.publishes) || listHas(s.subscribes) || listHas(s.responds)),
+      },
     ],
   },
 ];

@@ -5,6 +5,9 @@ import type { ResolvedService } from '../config/schema.js';
 import type { NetworkContribution, MergedNetwork, GatewayRef, StorageClasses, LocalContribution, MergedLocal } from './network.js';
 import { emptyNetwork, mergeNetwork, mergeLocal } from './network.js';
 import type { SkeletonContribution } from './skeleton.js';
+import { checkLines, DEPLOY_PHASES, secretsTarget, type DeployStep, type Prerequisite } from './prerequisites.js';
+
+export type { DeployStep, Prerequisite } from './prerequisites.js';
 
 export type * from './network.js';
 export type * from './skeleton.js';
@@ -19,7 +22,11 @@ export interface MakeTarget {
   name: string;
   help: string;
   recipe: string[];
+  /** Checked before the recipe runs; a missing one is named with how to get it (prerequisites.ts). */
+  requires?: Prerequisite[];
 }
+/** A make target as the Makefile renders it: its prerequisite checks first. */
+export type MergedMakeTarget = Omit<MakeTarget, 'requires'> & { checks: string[] };
 export interface ValidateStep {
   name: string;
   /** A shell command run from the repository root by `make validate` and the CI validation job. */
@@ -137,12 +144,18 @@ export interface Contributions {
    * before the service charts, by `make deploy` and by every CI deploy job (e.g. network policies).
    */
   deploy?: { apply?: string[] };
+  /** Steps of the README's ordered "First deploy" checklist (each a make target of this block). */
+  firstDeploy?: DeployStep[];
+  /** Prerequisites this block adds to another block's make target (e.g. its CRDs or pull Secret before `deploy`). */
+  prerequisites?: { target: string; requires: Prerequisite[] }[];
 }
 
 /** Merged, plain-data view handed to templates (strict Handlebars: every key exists). */
 export interface MergedContributions {
   readme: ReadmeSection[];
-  make: MakeTarget[];
+  make: MergedMakeTarget[];
+  /** In deploy order (DEPLOY_PHASES), then registry order; `step` numbers them from 1. */
+  firstDeploy: (DeployStep & { step: number })[];
   validate: ValidateStep[];
   gitignore: string[];
   diagram: { nodes: DiagramNode[]; edges: DiagramEdge[] };
@@ -193,6 +206,7 @@ export function mergeContributions(list: Contributions[], blocks: string[] = [])
   const m: MergedContributions = {
     readme: [],
     make: [],
+    firstDeploy: [],
     validate: [],
     gitignore: [],
     diagram: { nodes: [], edges: [] },
@@ -208,9 +222,16 @@ export function mergeContributions(list: Contributions[], blocks: string[] = [])
     deploy: { apply: [] },
     skeleton: [],
   };
+  const secrets: Extract<Prerequisite, { secret: string }>[] = [];
+  const steps: DeployStep[] = [];
+  const added: NonNullable<Contributions['prerequisites']> = [];
   for (const [i, c] of list.entries()) {
     m.readme.push(...(c.readme ?? []));
-    m.make.push(...(c.make ?? []));
+    m.make.push(...(c.make ?? []).map(({ requires, ...t }) => ({ ...t, checks: checkLines(requires ?? []) })));
+    steps.push(...(c.firstDeploy ?? []));
+    added.push(...(c.prerequisites ?? []));
+    const all = [...(c.make ?? []).flatMap((t) => t.requires ?? []), ...(c.prerequisites ?? []).flatMap((x) => x.requires)];
+    secrets.push(...all.filter((p): p is Extract<Prerequisite, { secret: string }> => 'secret' in p));
     m.validate.push(...(c.validate ?? []));
     m.gitignore.push(...(c.gitignore ?? []));
     m.diagram.nodes.push(...(c.diagram?.nodes ?? []));
@@ -233,6 +254,21 @@ export function mergeContributions(list: Contributions[], blocks: string[] = [])
     if (c.skeleton) m.skeleton.push(c.skeleton);
   }
   m.readme = m.readme.map((s, i) => ({ s, i })).sort((x, y) => x.s.order - y.s.order || x.i - y.i).map((x) => x.s);
+  for (const x of added) {
+    const t = m.make.find((y) => y.name === x.target);
+    if (t) t.checks.push(...checkLines(x.requires));
+  }
+  // The Secrets the install steps read, checked together by one step of the first deploy.
+  const unique = secrets.filter((p, i) => secrets.findIndex((q) => q.namespace === p.namespace && q.secret === p.secret) === i);
+  if (unique.length > 0) {
+    m.make.push(secretsTarget(unique));
+    steps.push({ phase: 'secrets', target: 'secrets', title: 'create the Secrets the next steps read (it lists the missing ones and where the README shows how)' });
+  }
+  const phase = (d: DeployStep) => DEPLOY_PHASES.indexOf(d.phase);
+  m.firstDeploy = steps
+    .map((d, i) => ({ d, i }))
+    .sort((x, y) => phase(x.d) - phase(y.d) || x.i - y.i)
+    .map((x, i) => ({ ...x.d, step: i + 1 }));
   const seen = new Set<string>();
   for (const t of m.make) {
     if (seen.has(t.name)) throw new Error(`two blocks contribute the make target '${t.name}'`);

@@ -19,6 +19,27 @@ export type CategoryId =
 
 export type BlockStatus = 'stable' | 'preview' | 'legacy' | 'archived';
 
+/** A scalar answer value a condition compares with (null = not answered). */
+export type AnswerScalar = string | number | boolean | null;
+
+/**
+ * When something applies, declared as data: answer keys (a block's own option names, or dotted keys such
+ * as `cicd.provider`) → the value, or any of the values, they must have (null = unset). Every entry must hold.
+ * For what a map cannot say (e.g. "a service uses sql"), a test with the text that documents it.
+ */
+export type Applies = Record<string, AnswerScalar | readonly AnswerScalar[]> | { text: string; test: (answers: Record<string, any>) => boolean };
+
+/**
+ * A default that follows from other answers (the first that applies wins over the static default), for
+ * prompts, `--yes` and answers files alike; a note names it and `because`.
+ * @example { value: 'key', when: { 'cicd.provider': 'tekton', issuer: null }, because: 'Tekton has no OIDC token the public Sigstore accepts' }
+ */
+export interface ContextualDefault {
+  value: unknown;
+  when: Applies;
+  because: string;
+}
+
 export interface SlotDef {
   key: string;
   title: string;
@@ -29,6 +50,10 @@ export interface SlotDef {
   optional?: boolean;
   /** The slot holds a list of block ids. */
   multiple?: boolean;
+  /** Asked (and listed as relevant) only when this holds; otherwise its default stands. */
+  when?: Applies;
+  /** Defaults that follow from other answers. */
+  defaults?: ContextualDefault[];
 }
 
 export interface CategoryDef {
@@ -42,6 +67,13 @@ export interface Question {
   message: string;
   /** For enum options: a one-line explanation per value. */
   choices?: Record<string, string>;
+  /**
+   * The option matters only when this holds (besides its block being selected): the walk asks it only
+   * then, and `list`, the JSON Schema and the docs say so. Keys without a dot are the block's own options.
+   */
+  when?: Applies;
+  /** Defaults that follow from other answers (keys as in `when`). */
+  defaults?: ContextualDefault[];
 }
 
 /** Every option must have a question (or `null` to say explicitly it is never asked): a missing one is a compile error. */

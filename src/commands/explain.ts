@@ -1,6 +1,7 @@
 // `cn-scaffold explain PATH`: which block produced a generated file, from which template, and the
 // answers that selected and configured that block.
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { catalog } from '../catalog/registry.js';
 import { fullId } from '../catalog/define.js';
 import { UsageError, UserError } from '../util/errors.js';
@@ -11,11 +12,23 @@ import { renderProject } from '../generate.js';
 import { safeRelative } from '../util/paths.js';
 import { writeOut } from '../util/output.js';
 
+/** The repository a path belongs to: the nearest folder at or above it holding cn-scaffold.yaml. */
+function findRoot(path: string): string | undefined {
+  let dir = resolve(path);
+  for (;;) {
+    if (existsSync(join(dir, ANSWERS_FILE))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
 export async function explain(path: string, opts: { dir?: string; json?: boolean }): Promise<number> {
-  const root = resolve(opts.dir ?? '.');
+  // --dir, else the repository found from PATH (walking up), else the current one.
+  const root = resolve(opts.dir ?? findRoot(path) ?? findRoot('.') ?? '.');
   const text = readAnswersFile(resolve(root, ANSWERS_FILE));
   if (text === undefined) {
-    throw new UserError(`No ${ANSWERS_FILE} in ${root}`, [{ message: 'explain works inside a generated repository', fix: 'cn-scaffold explain PATH --dir REPO' }]);
+    throw new UserError(`No ${ANSWERS_FILE} in ${root} or above ${path}`, [{ message: 'explain works on files of a generated repository', fix: 'cn-scaffold explain REPO/PATH, or --dir REPO' }]);
   }
   // PATH is relative to the current directory when that lands inside the repository, else to --dir.
   const fromCwd = relative(root, resolve(process.cwd(), path));
@@ -45,7 +58,18 @@ export async function explain(path: string, opts: { dir?: string; json?: boolean
   }
   const contributors = resolved.selected.filter((id) => id !== f.block);
   const shared = f.block === 'base' || rel.endsWith('values.yaml') || rel.endsWith('values.schema.json');
-  const result = { path: rel, block: f.block, blockTitle: block?.title ?? 'repository skeleton', template: f.source, choices, ...(shared ? { contributions: contributors } : {}), ...(f.why ? { why: f.why } : {}) };
+  // The answers that made the file: the choices above, and the whole answers (defaults applied) they sit in.
+  const result = {
+    path: rel,
+    repository: root,
+    block: f.block,
+    blockTitle: block?.title ?? 'repository skeleton',
+    template: f.source,
+    choices,
+    ...(shared ? { contributions: contributors } : {}),
+    ...(f.why ? { why: f.why } : {}),
+    answers: resolved.config,
+  };
   if (opts.json) writeOut(JSON.stringify(result, null, 2) + '\n');
   else {
     const lines = [`${rel}`, `  block:    ${result.block} (${result.blockTitle})`, `  template: ${f.source.startsWith('(') ? f.source : 'templates/' + f.source}`];

@@ -3,18 +3,19 @@
 import { basename, resolve } from 'node:path';
 import { readdirSync, rmdirSync } from 'node:fs';
 import { catalog } from '../catalog/registry.js';
-import { UserError, fsUserError, type Problem } from '../util/errors.js';
+import { ExitCode, UserError, fsUserError, type Problem } from '../util/errors.js';
 import { LOCK_FILE } from '../util/paths.js';
 import { isWorkingFile, lockRepository, lockState, unlockRepository, type LockState } from '../apply/lock.js';
 import { collectAnswers, type AnswerOptions } from './flags.js';
 import { applyGraphFlags } from './graph-flags.js';
 import { missingAnswers } from '../config/resolve.js';
 import { pick } from '../config/rules.js';
-import { setAt } from '../config/sources.js';
-import { sanitizeName } from '../prompts/walk.js';
+import { setAt, type RawAnswers } from '../config/sources.js';
+import { sanitizeName } from '../prompts/project.js';
+import { consumeResumeFile, RESUME_FILE, saveAnswers, type Saved } from '../prompts/resume.js';
 import { changesFor, readManifest, renderProject } from '../generate.js';
 import { apply, prepareRoot } from '../apply/apply.js';
-import { changesJson, formatChanges, formatProblemList } from '../util/report.js';
+import { changesJson, formatChanges, formatProblemList, problemJson } from '../util/report.js';
 import { isInteractive, targetDir, type CommonOptions } from './common.js';
 import { summarize } from '../reconcile/reconcile.js';
 import { writeOut, writeErr } from '../util/output.js';
@@ -24,6 +25,8 @@ export interface InitOptions extends AnswerOptions, CommonOptions {
   dryRun?: boolean;
   force?: boolean;
   git?: boolean;
+  /** Ask every question (the short walk asks the essentials, then offers the block options). */
+  advanced?: boolean;
 }
 
 function tryRmdir(dir: string): void {
@@ -34,7 +37,10 @@ function tryRmdir(dir: string): void {
   }
 }
 
-/** What the target holds: entries other than cn-scaffold's working files, and a lock left there. */
+/**
+ * What the target holds: entries other than cn-scaffold's working files (its lock, temp files) and the
+ * saved answers of an unfinished walk, and a lock left there.
+ */
 function targetContents(dir: string): { others: number; lock?: LockState } {
   let names: string[];
   try {
@@ -44,8 +50,24 @@ function targetContents(dir: string): { others: number; lock?: LockState } {
     if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new UserError(`${dir} is a file, not a directory`, [{ message: 'the target must be a directory', fix: 'choose another target' }]);
     throw fsUserError(err, dir) ?? err;
   }
-  return { others: names.filter((n) => !isWorkingFile(n)).length, lock: names.includes(LOCK_FILE) ? lockState(dir) : undefined };
+  const others = names.filter((n) => !isWorkingFile(n) && n !== RESUME_FILE).length;
+  return { others, lock: names.includes(LOCK_FILE) ? lockState(dir) : undefined };
 }
+
+/**
+ * --yes: the project name from the directory, one default service. `--set services.0.port=9000` on
+ * its own modifies that default service (as the README's example does) instead of replacing it.
+ */
+function acceptDefaults(raw: RawAnswers, dirName: string): void {
+  if (pick(raw.data, 'project.name') === undefined) setAt(raw, ['project', 'name'], sanitizeName(dirName), `default (from the directory name '${dirName}')`);
+  const services = pick(raw.data, 'services');
+  if (services === undefined) setAt(raw, ['services'], [{ name: DEFAULT_SERVICE }], 'default');
+  else if (Array.isArray(services) && raw.origins.get('services') === undefined) {
+    const first = services[0] as Record<string, unknown> | undefined;
+    if (first && typeof first === 'object' && first.name === undefined) setAt(raw, ['services', 0, 'name'], DEFAULT_SERVICE, 'default');
+  }
+}
+const DEFAULT_SERVICE = 'api';
 
 export async function init(dirArg: string | undefined, opts: InitOptions): Promise<number> {
   const root = targetDir(dirArg, opts, !opts.dryRun);
@@ -68,103 +90,139 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
   if (contents.lock?.stale && contents.others > 0) writeErr(`Continuing the interrupted run (${contents.lock.holder}) in ${root}: files it wrote are kept where they match.\n`);
 
   // 3. Ask what is missing (TTY only) or apply defaults (--yes) or fail listing every missing answer.
+  //    A walk that ends without generating keeps its answers (saved, with how to resume).
   const interactive = isInteractive(opts);
+  const keep = () => saveAnswers(raw, dirArg);
+  const onSigint = () => {
+    writeErr(`\nInterrupted.\n${keep().text}\n`);
+    process.exit(ExitCode.interrupted);
+  };
   if (interactive) {
+    process.prependListener('SIGINT', onSigint);
     const { createInquirerPrompter } = await import('../prompts/inquirer.js');
     const { walk } = await import('../prompts/walk.js');
-    raw = await walk(createInquirerPrompter(), raw, catalog, dirName);
-  } else if (opts.yes) {
-    if (pick(raw.data, 'project.name') === undefined) setAt(raw, ['project', 'name'], sanitizeName(dirName), `default (from the directory name '${dirName}')`);
-    if (pick(raw.data, 'services') === undefined) setAt(raw, ['services'], [{ name: 'api' }], 'default');
-  } else {
+    try {
+      raw = await walk(createInquirerPrompter(), raw, catalog, { dirName, advanced: opts.advanced, target: root });
+    } catch (err) {
+      throw kept(err, keep);
+    }
+  } else if (opts.yes) acceptDefaults(raw, dirName);
+  else {
     const missing = missingAnswers(raw);
     if (missing.length) throw new UserError('Some answers are missing:', missing);
   }
   applyGraphFlags(raw, opts);
 
-  // 4. Validate, plan and render in memory (throws before any write).
-  const { resolved, contrib, tree } = renderProject(raw, catalog);
-  const notes = contrib.notes;
-  const warnings: Problem[] = resolved.warnings;
-  const infos: Problem[] = resolved.infos;
-
-  // 5. Lock the target, compare with what is there, confirm (interactive), then write — or only print
-  //    for --dry-run. The lock is released before git sees the folder.
-  const created = opts.dryRun ? [] : prepareRoot(root);
-  if (!opts.dryRun) lockRepository(root); // waits for a run still writing here, takes over a killed one's
-  let changes;
+  // 4. Validate, plan and render in memory (throws before any write), 5. lock the target, compare with
+  //    what is there and write — or only print for --dry-run. The lock is released before git sees the folder.
+  let rendered: ReturnType<typeof renderProject>;
+  let changes: Awaited<ReturnType<typeof changesFor>>;
+  let created: string[] = [];
+  let locked = false;
   let written = false;
   try {
-    if (!opts.dryRun && (await readManifest(root))) {
-      throw new UserError(`${root} was generated by another cn-scaffold run meanwhile`, [{ message: 'nothing was written', fix: `cn-scaffold regenerate ${dirArg ?? '.'}` }]);
-    }
-    changes = await changesFor(root, tree, null, { force: opts.force });
-    if (interactive && !opts.dryRun && !opts.yes) {
-      const { createInquirerPrompter } = await import('../prompts/inquirer.js');
-      const p = createInquirerPrompter();
-      p.section('Summary', `${tree.size} files into ${root}`);
-      p.info(
-        [
-          `project ${resolved.project.name}, namespace ${resolved.project.namespace}, Kubernetes ${resolved.project.kubernetesVersion}`,
-          ...resolved.services.map((s) => `service ${s.name}: ${s.language}, ${s.protocol}:${s.port}, ${s.replicas} replica(s), image ${s.image}`),
-          `blocks: ${resolved.selected.join(', ')}`,
-        ].join('\n'),
-      );
-      if (warnings.length) p.info(formatProblemList('Warnings:', warnings));
-      if (infos.length) p.info(formatProblemList('Notes:', infos, '-'));
-      if (!(await p.confirm({ message: `Write ${tree.size} files to ${root}?`, default: true }))) {
-        writeErr('Nothing written.\n');
-        return 1;
+    rendered = renderProject(raw, catalog);
+    if (!opts.dryRun) {
+      created = prepareRoot(root);
+      lockRepository(root); // waits for a run still writing here, takes over a killed one's
+      locked = true;
+      if (await readManifest(root)) {
+        throw new UserError(`${root} was generated by another cn-scaffold run meanwhile`, [{ message: 'nothing was written', fix: `cn-scaffold regenerate ${dirArg ?? '.'}` }]);
       }
     }
+    changes = await changesFor(root, rendered.tree, null, { force: opts.force });
     if (!opts.dryRun) await apply(root, changes);
     written = true;
+  } catch (err) {
+    throw interactive ? kept(err, keep) : err;
   } finally {
-    unlockRepository(root);
-    // Nothing written (declined, or failed before apply): the folders this run created go too.
+    process.removeListener('SIGINT', onSigint);
+    if (locked) unlockRepository(root);
+    // Nothing written (failed before apply): the folders this run created go too.
     if (!written) for (const dir of created.reverse()) tryRmdir(dir);
   }
-  let git: string | undefined;
-  if (!opts.dryRun && opts.git !== false) git = await gitInit(root);
+  const { resolved, contrib } = rendered;
+  if (!opts.dryRun) consumeResumeFile(opts.answers);
+  const git = !opts.dryRun && opts.git !== false ? await gitInit(root) : undefined;
 
-  // 6. Report.
+  // 6. Report: warnings and notes (rule id, key, fix), next steps apart, the git result as fields.
   const counts = summarize(changes);
+  const warnings: Problem[] = resolved.warnings;
+  const infos: Problem[] = resolved.infos;
+  const nextSteps = contrib.notes;
   if (opts.json) {
     writeOut(
-      JSON.stringify({ ok: true, command: 'init', dir: root, dryRun: Boolean(opts.dryRun), counts, files: changesJson(changes), warnings, notes: [...infos.map((i) => i.message), ...notes], git: git ?? null }, null, 2) + '\n',
+      JSON.stringify(
+        {
+          ok: true,
+          command: 'init',
+          dir: root,
+          dryRun: Boolean(opts.dryRun),
+          counts,
+          files: changesJson(changes),
+          warnings: warnings.map(problemJson),
+          notes: infos.map(problemJson),
+          nextSteps,
+          git: git ?? null,
+        },
+        null,
+        2,
+      ) + '\n',
     );
   } else {
     if (opts.dryRun) writeOut(`Dry run: nothing written. Would write to ${root}:\n`);
-    writeOut(formatChanges(changes, { verbose: Boolean(opts.dryRun) }).split('\n').filter((l) => opts.dryRun || !l.startsWith('CREATE')).join('\n') + '\n');
+    writeOut(formatChanges(changes, { verbose: Boolean(opts.dryRun) }).split('\n').filter((l) => opts.dryRun || !/^(\x1b\[[0-9;]*m)?CREATE/.test(l)).join('\n') + '\n');
     if (!opts.dryRun) writeOut(`Created ${resolved.project.name} in ${root} (${counts.create + counts.update} files).\n`);
-    if (git) writeOut(`${git}\n`);
+    if (git) writeOut(`${git.message}\n`);
     const w = formatProblemList('Warnings:', warnings);
     if (w) writeErr(w + '\n');
     const n = formatProblemList('Notes:', infos, '-');
     if (n) writeErr(n + '\n');
-    if (notes.length) writeOut(['Next steps:', ...notes.map((n) => `  - ${n}`)].join('\n') + '\n');
+    if (nextSteps.length) writeOut(['Next steps:', ...nextSteps.map((s) => `  - ${s}`)].join('\n') + '\n');
     if (!opts.dryRun) writeOut(`\n  cd ${dirArg ?? '.'} && make help\n`);
   }
-  return 0;
+  return ExitCode.ok;
+}
+
+/** An error that ended an interactive run, with where its answers were kept and how to resume. */
+function kept(err: unknown, keep: () => Saved): unknown {
+  const saved = keep();
+  if (!(err instanceof UserError)) {
+    writeErr(saved.text + '\n');
+    return err;
+  }
+  if (err.problems.length === 0) return new UserError(`${err.message}\n${saved.text}`, [], err.exitCode);
+  const note = saved.resume ? { message: `your answers are saved in ${saved.file}`, fix: `fix the answer above, then: ${saved.resume}` } : { message: saved.text };
+  return new UserError(err.message, [...err.problems, note], err.exitCode);
+}
+
+export interface GitResult {
+  /** A repository exists at the target after the run (created now or before). */
+  initialised: boolean;
+  /** The first commit was made. */
+  committed: boolean;
+  message: string;
 }
 
 /** git init + first commit; failures are reported, never fatal (the files are written). */
-async function gitInit(root: string): Promise<string> {
+async function gitInit(root: string): Promise<GitResult> {
   const { execa } = await import('execa');
   const run = (args: string[]) => execa('git', args, { cwd: root, reject: false, stdin: 'ignore' });
   const inside = await run(['rev-parse', '--is-inside-work-tree']);
   if (inside.exitCode === 0 && inside.stdout.trim() === 'true') {
     const top = await run(['rev-parse', '--show-toplevel']);
-    if (resolve(top.stdout.trim()) !== root) return 'git: the target is inside another git repository; not initialising a nested one (--no-git to silence)';
-    return 'git: already a repository; files left uncommitted';
+    if (resolve(top.stdout.trim()) !== root) return { initialised: false, committed: false, message: 'git: the target is inside another git repository; not initialising a nested one (--no-git to silence)' };
+    return { initialised: true, committed: false, message: 'git: already a repository; files left uncommitted' };
   }
   const initR = await run(['init', '-q']);
-  if (initR.exitCode !== 0) return `git: could not initialise (${(initR.stderr || 'git not found').split('\n')[0]}); files are written`;
+  if (initR.exitCode !== 0) return { initialised: false, committed: false, message: `git: could not initialise (${(initR.stderr || 'git not found').split('\n')[0]}); files are written` };
   await run(['add', '-A']);
   let commit = await run(['commit', '-q', '-m', 'Initial commit from cn-scaffold']);
   if (commit.exitCode !== 0) {
     // No identity configured: commit as cn-scaffold rather than leave an uncommitted repository.
     commit = await run(['-c', 'user.name=cn-scaffold', '-c', 'user.email=cn-scaffold@localhost', 'commit', '-q', '-m', 'Initial commit from cn-scaffold']);
   }
-  return commit.exitCode === 0 ? 'git: initialised with a first commit' : `git: initialised, but the first commit failed: ${commit.stderr.split('\n')[0]}`;
+  return commit.exitCode === 0
+    ? { initialised: true, committed: true, message: 'git: initialised with a first commit' }
+    : { initialised: true, committed: false, message: `git: initialised, but the first commit failed: ${commit.stderr.split('\n')[0]}` };
 }

@@ -16,16 +16,16 @@ import { resolveConfig } from '../config/resolve.js';
 import { ANSWERS_FILE, serializeAnswers } from '../config/answers-file.js';
 import { changesFor, loadManifest, renderProject } from '../generate.js';
 import { apply, manifestChanged } from '../apply/apply.js';
-import { MODIFIES, WRITES, summarize, type Change, type ChangeKind, type ChangeSet, type Merger } from '../reconcile/reconcile.js';
+import { MODIFIES, WRITES, type Change, type Merger } from '../reconcile/reconcile.js';
 import { MANIFEST_FILE } from '../reconcile/manifest.js';
 import { hasConflictMarkers } from '../reconcile/merge.js';
 import { mergeAnswersYaml } from '../reconcile/answers-merge.js';
 import { TOOL } from '../plan/plan.js';
 import { insideRoot, safeRelative } from '../util/paths.js';
-import { changeLine, formatProblemList, LABEL } from '../util/report.js';
+import { formatChangeList, output } from './regenerate-report.js';
 import { isInteractive, targetDir, type CommonOptions } from './common.js';
 import { lockRepository, unlockRepository } from '../apply/lock.js';
-import { writeOut, writeErr } from '../util/output.js';
+import { writeErr } from '../util/output.js';
 
 export interface RegenerateOptions extends AnswerOptions, CommonOptions {
   dryRun?: boolean;
@@ -33,8 +33,10 @@ export interface RegenerateOptions extends AnswerOptions, CommonOptions {
   check?: boolean;
   restore?: string[];
   force?: boolean;
-  /** Set by `cn-scaffold set`, for messages. */
+  /** Set by `cn-scaffold set`, `add`, `remove`, for messages. */
   command?: string;
+  /** A change to the answers made by the command itself (`add service`, `remove call`...), after the flags. */
+  edit?: (raw: RawAnswers) => void;
 }
 
 
@@ -93,8 +95,10 @@ async function regenerateLocked(root: string, dirArg: string | undefined, opts: 
   // 2. Overlay flags / --set / --answers, validate, plan and render in memory (throws before any write).
   const raw = await collectAnswers(opts, catalog, fileRaw);
   applyGraphFlags(raw, opts);
+  opts.edit?.(raw);
   const { resolved, tree } = renderProject(raw, catalog);
-  warnings.push(...resolved.warnings);
+  // The rules' warnings and notes are about the answers: shown when something changes, not on every run.
+  const ruleWarnings: Problem[] = resolved.warnings;
   const notes: Problem[] = resolved.infos;
   const restore = restorePaths(opts.restore ?? [], root, tree);
 
@@ -141,6 +145,7 @@ async function regenerateLocked(root: string, dirArg: string | undefined, opts: 
     unresolved,
     manifestChanged: manifestDiffers,
     warnings,
+    ruleWarnings,
     notes,
     migrations,
     answersSaved,
@@ -162,9 +167,10 @@ async function regenerateLocked(root: string, dirArg: string | undefined, opts: 
     const { createInquirerPrompter } = await import('../prompts/inquirer.js');
     const p = createInquirerPrompter();
     p.info(formatChangeList(changes, { verbose: false, generated: tree }));
+    // Declining is a cancel, not an input error.
     if (!(await p.confirm({ message: `Apply ${modified.length} change(s) to ${root}?`, default: true }))) {
-      writeErr('Nothing written.\n');
-      return ExitCode.user;
+      writeErr('Cancelled: nothing written.\n');
+      return ExitCode.cancelled;
     }
   }
   await apply(root, changes);
@@ -218,108 +224,4 @@ async function unifiedDiffs(modified: Change[]): Promise<Map<string, string>> {
     out.set(c.path, createTwoFilesPatch(from, to, before, after, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY }));
   }
   return out;
-}
-
-/**
- * One line per file. Unchanged files, and KEEPs of files that are still generated (edited by the
- * user, template unchanged: routine on every run), are listed only when verbose (dry run, check).
- */
-export function formatChangeList(cs: ChangeSet, opts: { verbose: boolean; generated: ReadonlySet<string> | ReadonlyMap<string, unknown> }): string {
-  const lines: string[] = [];
-  for (const c of cs.changes) {
-    if (c.kind === 'unchanged') continue;
-    if (!opts.verbose && c.kind === 'keep' && opts.generated.has(c.path)) continue;
-    lines.push(changeLine(c));
-  }
-  return lines.join('\n');
-}
-
-interface Report {
-  command: string;
-  dir: string;
-  changes: ChangeSet;
-  modified: Change[];
-  unresolved: string[];
-  manifestChanged: boolean;
-  warnings: Problem[];
-  /** Rule infos: what the choices imply, not a problem. */
-  notes: Problem[];
-  migrations: string[];
-  answersSaved: boolean;
-  diffs: Map<string, string>;
-  generated: ReadonlySet<string>;
-}
-
-function output(r: Report, opts: RegenerateOptions, how: { mode: 'check' | 'dry-run' | 'apply'; drift?: boolean }): void {
-  const counts = summarize(r.changes);
-  const conflicts = r.changes.changes.filter((c) => c.kind === 'conflict').map((c) => c.path);
-  if (opts.json) {
-    const files = r.changes.changes
-      .filter((c) => c.kind !== 'unchanged')
-      .map((c) => ({
-        path: c.path,
-        action: c.kind,
-        block: c.block,
-        ...(c.reason ? { reason: c.reason } : {}),
-        ...(c.conflicts ? { conflicts: c.conflicts } : {}),
-        ...(r.diffs.has(c.path) ? { diff: r.diffs.get(c.path) } : {}),
-      }));
-    const body = {
-      ok: true,
-      command: r.command,
-      dir: r.dir,
-      mode: how.mode,
-      ...(how.mode === 'check' ? { drift: how.drift } : {}),
-      written: how.mode === 'apply' && (r.modified.length > 0 || r.manifestChanged),
-      counts,
-      changed: r.modified.length,
-      manifestChanged: r.manifestChanged,
-      answersSaved: r.answersSaved,
-      conflicts,
-      unresolved: r.unresolved,
-      files,
-      migrations: r.migrations,
-      warnings: r.warnings,
-      notes: r.notes,
-    };
-    writeOut(JSON.stringify(body, null, 2) + '\n');
-    for (const m of r.migrations) writeErr(m + '\n');
-    return;
-  }
-
-  const out: string[] = [];
-  const err: string[] = [...r.migrations];
-  const w = formatProblemList('Warnings:', r.warnings);
-  if (w) err.push(w);
-  const n = formatProblemList('Notes:', r.notes, '-');
-  if (n) err.push(n);
-  if (how.mode === 'dry-run') out.push(`Dry run: nothing written. Changes for ${r.dir}:`);
-  if (how.mode === 'check') out.push(`Check: nothing written. ${r.dir}:`);
-  const list = formatChangeList(r.changes, { verbose: how.mode !== 'apply', generated: r.generated });
-  if (list) out.push(list);
-  for (const c of r.modified) {
-    const d = r.diffs.get(c.path);
-    if (d) out.push(d.trimEnd());
-  }
-  const parts = (Object.keys(counts) as ChangeKind[]).filter((k) => k !== 'unchanged' && counts[k] > 0).map((k) => `${counts[k]} ${LABEL[k].toLowerCase()}`);
-  if (r.modified.length === 0 && !r.manifestChanged) out.push(`Up to date: no changes${parts.length ? ` (${parts.join(', ')})` : ''}.`);
-  else {
-    const verb = how.mode === 'apply' ? 'Regenerated' : 'Would change';
-    out.push(`${verb}: ${parts.join(', ') || `${MANIFEST_FILE} only`}.`);
-    if (r.answersSaved) out.push(how.mode === 'apply' ? `Saved the new answers in ${ANSWERS_FILE}.` : `${ANSWERS_FILE} would be updated with the new answers.`);
-  }
-  const leftover = r.unresolved.filter((p) => !conflicts.includes(p));
-  if (conflicts.length || leftover.length) {
-    err.push(
-      [
-        how.mode === 'apply' ? 'Conflicts to resolve (exit 3):' : 'Conflicts:',
-        ...conflicts.map((p) => `  ✖ ${p}  — ${how.mode === 'apply' ? 'marked' : 'would be marked'} with <<<<<<< yours / ======= / >>>>>>> cn-scaffold`),
-        ...leftover.map((p) => `  ✖ ${p}  — still has unresolved conflict markers`),
-        '  Edit each file: keep what you want between the markers, delete the marker lines, then run `cn-scaffold regenerate` again.',
-      ].join('\n'),
-    );
-  }
-  if (how.mode === 'check') out.push(how.drift ? 'Out of date (exit 3): run `cn-scaffold regenerate`.' : 'In sync with the answers.');
-  writeOut(out.join('\n') + '\n');
-  if (err.length) writeErr(err.join('\n') + '\n');
 }

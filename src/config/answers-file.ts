@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/define.js';
 import { catalog as shippedCatalog } from '../catalog/registry.js';
 import { buildProjectSchema, type Config } from './schema.js';
+import { answerKeys, applicabilityText } from './answer-keys.js';
 
 // The JSON Schema of the shipped catalog, computed once at build time (scripts/build.mjs): the catalog
 // is static, and converting the zod schema on every run cost ~3 ms of each `init`. Undefined when the
@@ -55,6 +56,14 @@ export function answersSchemaText(catalog: Catalog): string {
 
 export function answersJsonSchema(catalog: Catalog): Record<string, unknown> {
   const schema = z.toJSONSchema(buildProjectSchema(catalog), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  // When each slot and option applies, and the defaults that follow from other answers, as declared
+  // next to them (editors show the descriptions while cn-scaffold.yaml is edited).
+  for (const k of answerKeys(catalog)) {
+    const text = applicabilityText(k);
+    const path = k.kind === 'slot' ? [k.category, k.slot.key] : [k.category, k.block!.id, k.option!];
+    const node = path.reduce<any>((o, p) => o?.properties?.[p], schema);
+    if (text && node) node.description = node.description ? `${String(node.description).replace(/\.?$/, '.')} ${text}` : text;
+  }
   return {
     ...schema,
     $id: 'https://cn-scaffold.dev/schema/answers-v1.json',

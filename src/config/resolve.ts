@@ -3,8 +3,9 @@
 import { UserError, type Problem } from '../util/errors.js';
 import { fullId, type Catalog } from '../catalog/define.js';
 import { buildProjectSchema, type Config, type ResolvedProject, type ResolvedService } from './schema.js';
-import { originOf, type RawAnswers } from './sources.js';
+import { dotted, originOf, setAt, type RawAnswers } from './sources.js';
 import { issueToProblem, oversized } from './issues.js';
+import { fillDefaults } from './defaults.js';
 import { evaluateRules, type Rule } from './rules.js';
 import { LANGUAGE_TOOLING } from './languages.js';
 import { buildGraph, type ServiceGraph } from '../graph/graph.js';
@@ -49,7 +50,7 @@ export function selectedBlocks(catalog: Catalog, config: Record<string, any>): s
 /** One problem per answer that made the rule fire (`rule.at`), else one for its first path. */
 function ruleProblems(r: Rule, raw: RawAnswers, config: Config): Problem[] {
   const keys = r.at?.(config) ?? [];
-  return (keys.length > 0 ? keys : [r.paths[0]!]).map((key) => ({ key, origin: originOf(raw, key.split('.')), message: `${r.message} [${r.id}]`, fix: r.fix }));
+  return (keys.length > 0 ? keys : [r.paths[0]!]).map((key) => ({ key, origin: originOf(raw, key.split('.')), message: `${r.message} [${r.id}]`, fix: r.fix, rule: r.id }));
 }
 
 /**
@@ -64,7 +65,27 @@ function imageRegistry(config: Config): string {
   return 'ghcr.io';
 }
 
-export function resolveConfig(raw: RawAnswers, catalog: Catalog, rules?: Rule[]): Resolved {
+/** Origin of an answer that a contextual default filled in. */
+export const CONTEXTUAL_ORIGIN = 'default';
+
+/**
+ * Fills the unanswered slots and options whose default follows from other answers (src/config/defaults.ts),
+ * on a copy; returns it with one note per default saying which answer it followed from.
+ */
+export function withContextualDefaults(raw: RawAnswers, catalog: Catalog): { raw: RawAnswers; notes: Problem[] } {
+  const { contextual } = fillDefaults(raw.data, catalog);
+  if (contextual.length === 0) return { raw, notes: [] };
+  const out: RawAnswers = { data: structuredClone(raw.data), origins: new Map(raw.origins) };
+  const notes: Problem[] = [];
+  for (const d of contextual) {
+    setAt(out, d.key.split('.'), d.value, `${CONTEXTUAL_ORIGIN} (${d.when})`);
+    notes.push({ key: d.key, origin: `${CONTEXTUAL_ORIGIN} (${d.when})`, message: `${JSON.stringify(d.value)} by default, because ${d.when}: ${d.because}`, fix: `--set ${d.key}=<value> to choose otherwise`, rule: 'default' });
+  }
+  return { raw: out, notes };
+}
+
+export function resolveConfig(given: RawAnswers, catalog: Catalog, rules?: Rule[]): Resolved {
+  const { raw, notes: defaultNotes } = withContextualDefaults(given, catalog);
   const schema = buildProjectSchema(catalog);
   // Before zod: its checks (patterns included) all run on every value, so a megabyte value is refused first.
   const tooLong = oversized(raw);
@@ -102,7 +123,7 @@ export function resolveConfig(raw: RawAnswers, catalog: Catalog, rules?: Rule[])
   problems.push(...fired.filter((r) => r.severity === 'error').flatMap((r) => ruleProblems(r, raw, config)));
   if (problems.length > 0) throw new UserError('These choices cannot be generated:', problems);
   warnings.push(...fired.filter((r) => r.severity === 'warning').flatMap((r) => ruleProblems(r, raw, config)));
-  const infos = fired.filter((r) => r.severity === 'info').flatMap((r) => ruleProblems(r, raw, config));
+  const infos = [...defaultNotes, ...fired.filter((r) => r.severity === 'info').flatMap((r) => ruleProblems(r, raw, config))];
 
   const p = config.project;
   const project: ResolvedProject = {

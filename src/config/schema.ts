@@ -7,6 +7,7 @@ import { checkGraph, graphFields } from './graph-schema.js';
 import { DEFAULT_KUBERNETES_VERSION } from './rules/define.js';
 
 export { DEFAULT_KUBERNETES_VERSION };
+export { regexpProblem, regularExpression } from './regexp.js';
 
 export const ANSWERS_VERSION = 1;
 
@@ -60,7 +61,13 @@ export const ServiceSchema = z
       .default(8080)
       .describe('Port the service listens on (also its Kubernetes Service port)'),
     protocol: z.enum(PROTOCOLS).default('http').describe('http (REST/JSON) or grpc'),
-    replicas: z.number().int().min(1).max(100).default(2).describe('Replicas (a PodDisruptionBudget is rendered when > 1)'),
+    replicas: z
+      .number({ error: 'replicas must be a number' })
+      .int({ error: 'replicas must be a whole number' })
+      .min(1, { error: 'replicas must be at least 1' })
+      .max(100, { error: 'replicas must be at most 100' })
+      .default(2)
+      .describe('Replicas (a PodDisruptionBudget is rendered when > 1)'),
     ...graphFields,
   })
   .strict();

@@ -1,7 +1,8 @@
 // The one module that imports the prompt library (the @inquirer/prompts family). Ctrl-C becomes
 // InterruptedError (exit 130); it never runs without a TTY (the caller checks, this is a second guard).
-// The four prompts are imported from their own packages: @inquirer/prompts' index also pulls in the
+// The prompts are imported from their own packages: @inquirer/prompts' index also pulls in the
 // editor prompt and its 480 KB iconv-lite, which every start would then load for nothing.
+import checkbox from '@inquirer/checkbox';
 import confirm from '@inquirer/confirm';
 import input from '@inquirer/input';
 import number from '@inquirer/number';
@@ -44,6 +45,17 @@ export function createInquirerPrompter(out: NodeJS.WriteStream = process.stderr)
             default: q.default,
             pageSize: 12,
             choices: q.choices.map((c) => ({ value: c.value, name: c.name, description: c.description, disabled: c.disabled || false })),
+          },
+          context,
+        ),
+      ),
+    checkbox: (q) =>
+      cancelable(
+        checkbox(
+          {
+            message: q.message,
+            pageSize: 12,
+            choices: q.choices.map((c) => ({ value: c.value, name: c.name, description: c.description, disabled: c.disabled || false, checked: c.checked ?? false })),
           },
           context,
         ),

@@ -1,191 +1,173 @@
-// The interactive walk: asks only what the flags, --set and the answers file left open, in catalog
-// order, with the rules table greying out choices that cannot work and per-answer validation as the
-// user types. It fills RawAnswers (origin "prompt"); validation of the whole happens afterwards as
-// for any other source.
-import type { z } from 'zod';
-import { fullId, type AnyBlock, type Catalog } from '../catalog/define.js';
-import { DEFAULT_KUBERNETES_VERSION, dnsLabel, KUBERNETES_VERSIONS, LANGUAGES, PROTOCOLS, ProjectInfoSchema, reservedNamespace, ServiceSchema } from '../config/schema.js';
-import { setAt, type RawAnswers } from '../config/sources.js';
-import { evaluateRules, pick } from '../config/rules.js';
-import { LANGUAGE_TOOLING } from '../config/languages.js';
-import type { Choice, Prompter } from './prompter.js';
+// The interactive walk: asks only what the flags, --set and the answers file left open, and only what
+// applies to the answers so far. The short walk (default): project name, services and their edges, one
+// question per category (the recommended blocks, or each slot), then "Customize block options?".
+// `--advanced` asks every slot on its own and every option right after its block. Rules apply while
+// choosing (choose.ts, ask.ts); the summary is shown only for answers that generate, and lets the user
+// change any answer. Answers land in RawAnswers with origin "prompt"; validation of the whole happens
+// afterwards as for any other source.
+import type { Catalog } from '../catalog/define.js';
+import { answerKeys, applies, type AnswerKey } from '../config/answer-keys.js';
+import { defaultFor } from '../config/defaults.js';
+import { resolveConfig, type Resolved } from '../config/resolve.js';
+import { RULES } from '../config/rules.js';
+import type { RawAnswers } from '../config/sources.js';
+import { ProjectInfoSchema } from '../config/schema.js';
+import { ExitCode, UserError, type Problem } from '../util/errors.js';
+import { askKey, offersChoice } from './ask.js';
+import { currentErrors, errorsFor, reasonOf } from './choose.js';
+import type { Prompter } from './prompter.js';
+import { askEdges, askProject, askServices } from './project.js';
+import { WalkState, type WalkOptions } from './state.js';
+import { decide } from './summary.js';
+import { schemaCheck } from './validate.js';
 
-const ORIGIN = 'prompt';
-const given = (raw: RawAnswers, key: string) => pick(raw.data, key) !== undefined;
-const zodCheck = (schema: z.ZodType) => (v: unknown): true | string => {
-  const r = schema.safeParse(v);
-  return r.success ? true : r.error.issues[0]!.message;
-};
+export { describeOption } from '../config/answer-keys.js';
+export { sanitizeName } from './project.js';
 
-/** Type, default and allowed values of one block option (unwrapping default/optional). */
-export function describeOption(schema: z.ZodType): { type: string; default: unknown; values?: string[]; description?: string } {
-  let s: any = schema;
-  let dflt: unknown;
-  const description = (schema as { description?: string }).description;
-  while (['default', 'prefault', 'optional'].includes(s._zod.def.type)) {
-    if (s._zod.def.type === 'default') dflt = s._zod.def.defaultValue;
-    s = s._zod.def.innerType;
-  }
-  const type = s._zod.def.type as string;
-  return { type, default: dflt, values: type === 'enum' ? Object.values(s._zod.def.entries as Record<string, string>) : undefined, description };
-}
-
-export function sanitizeName(s: string): string {
-  const n = s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 63).replace(/-+$/, '');
-  return n || 'app';
-}
-
-async function askProject(p: Prompter, raw: RawAnswers, dirName: string) {
-  p.section('Project', 'name, namespace, images, target Kubernetes version');
-  if (!given(raw, 'project.name')) {
-    const v = await p.input({ message: 'Project name', default: sanitizeName(dirName), validate: zodCheck(dnsLabel('project name')) });
-    setAt(raw, ['project', 'name'], v, ORIGIN);
-  }
-  const name = String(pick(raw.data, 'project.name'));
-  // Derived answers are only recorded when they differ from what they derive from.
-  if (!given(raw, 'project.namespace')) {
-    const namespace = dnsLabel('namespace').refine((ns) => !reservedNamespace(ns), { error: 'this namespace is reserved for Kubernetes itself; choose another' });
-    const ns = await p.input({ message: 'Kubernetes namespace', default: name, validate: zodCheck(namespace) });
-    if (ns !== name) setAt(raw, ['project', 'namespace'], ns, ORIGIN);
-  }
-  if (!given(raw, 'project.image.repository')) {
-    const repo = await p.input({ message: 'Image repository path under the registry', default: name, validate: zodCheck(ProjectInfoSchema.shape.image.unwrap().shape.repository) });
-    if (repo !== name) setAt(raw, ['project', 'image', 'repository'], repo, ORIGIN);
-  }
-  if (!given(raw, 'project.kubernetesVersion')) {
-    const v = await p.select({
-      message: 'Target Kubernetes version',
-      default: DEFAULT_KUBERNETES_VERSION,
-      choices: [...KUBERNETES_VERSIONS].reverse().map((k) => ({ value: k, name: k })),
-    });
-    setAt(raw, ['project', 'kubernetesVersion'], v, ORIGIN);
+/** Declining at the summary: not an input error (exit 4); the caller saves the answers. */
+export class CancelledError extends UserError {
+  constructor() {
+    super('Cancelled at the summary: nothing written.', [], ExitCode.cancelled);
+    this.name = 'CancelledError';
   }
 }
 
-async function askServices(p: Prompter, raw: RawAnswers) {
-  if (given(raw, 'services')) return;
-  p.section('Services', 'one or more services, each with its own skeleton, image and chart');
-  const services: Record<string, unknown>[] = [];
-  const shape = ServiceSchema.shape;
-  do {
-    const i = services.length;
-    const name = await p.input({
-      message: `Service ${i + 1} name`,
-      default: i === 0 ? 'api' : undefined,
-      validate: (v) => (services.some((s) => s.name === v) ? `'${v}' is already a service` : zodCheck(shape.name)(v)),
-    });
-    const language = await p.select({
-      message: `Language of ${name}`,
-      default: 'node',
-      choices: LANGUAGES.map((l) => ({ value: l, name: LANGUAGE_TOOLING[l].title })),
-    });
-    const protocol = await p.select({
-      message: `Protocol of ${name}`,
-      default: 'http',
-      choices: PROTOCOLS.map((v) => ({ value: v, name: v === 'http' ? 'HTTP (REST/JSON)' : 'gRPC (with grpc.health.v1 for probes)' })),
-    });
-    const usedPorts = services.map((s) => s.port);
-    let dfltPort = 8080 + i;
-    while (usedPorts.includes(dfltPort)) dfltPort++;
-    const port = await p.number({
-      message: `Port of ${name}`,
-      default: dfltPort,
-      validate: (v) => (usedPorts.includes(v) ? `port ${v} is already used by another service` : zodCheck(shape.port)(v)),
-    });
-    const replicas = await p.number({ message: `Replicas of ${name}`, default: 2, validate: zodCheck(shape.replicas) });
-    services.push({ name, language, port, protocol, replicas });
-  } while (await p.confirm({ message: 'Add another service?', default: false }));
-  setAt(raw, ['services'], services, ORIGIN);
+interface Progress {
+  customize?: boolean;
+  imageHost?: boolean;
 }
 
-function blockChoice(b: AnyBlock, reason: string | undefined): Choice {
-  const tag = b.status === 'stable' ? '' : ` (${b.status})`;
-  return { value: b.id, name: `${b.title}${tag}`, description: b.summary, disabled: reason ?? false };
+/** Slots still open for a category: not given, offering a real choice, and applying to the answers so far. */
+function openSlots(state: WalkState, catId: string): AnswerKey[] {
+  const filled = state.filled();
+  return answerKeys(state.catalog).filter((k) => k.kind === 'slot' && k.category === catId && !state.given(k.key) && offersChoice(state, k) && applies(k, filled));
 }
 
-async function askSlot(p: Prompter, raw: RawAnswers, catalog: Catalog, categoryId: string, slot: Catalog['categories'][number]['slots'][number]) {
-  const key = `${categoryId}.${slot.key}`;
-  const blocks = catalog.blocks.filter((b) => b.category === categoryId && b.slot === slot.key);
-  // A choice is disabled when an error rule about this slot fires with it chosen.
-  const reasonFor = (value: string) => {
-    const candidate = structuredClone(raw.data) as Record<string, any>;
-    candidate[categoryId] = { ...(candidate[categoryId] ?? {}), [slot.key]: slot.multiple ? [value] : value };
-    const fired = evaluateRules(candidate).filter((r) => r.severity === 'error' && r.paths.includes(key));
-    return fired.length ? `${fired[0]!.message} [${fired[0]!.id}]` : undefined;
-  };
-  const choices: Choice[] = blocks.map((b) => blockChoice(b, reasonFor(b.id)));
-  if (slot.optional) choices.push({ value: 'none', name: 'None', description: `no ${slot.title.toLowerCase()}`, disabled: reasonFor('none') ?? false });
-  for (;;) {
-    const dflt = String(slot.default);
-    const value = await p.select({ message: slot.question, choices, default: choices.find((c) => c.value === dflt && !c.disabled) ? dflt : undefined });
-    const block = blocks.find((b) => b.id === value);
-    if (block?.status === 'archived') {
-      p.info(`${block.title} is archived: ${block.statusNote}.`);
-      const successor = blocks.find((b) => b.id === block.successor);
-      if (successor && (await p.confirm({ message: `Use ${successor.title} instead?`, default: true }))) {
-        setAt(raw, key.split('.'), successor.id, ORIGIN);
-        return;
-      }
-      continue;
-    }
-    if (block?.status === 'legacy') p.info(`Note: ${block.title} is legacy: ${block.statusNote}.`);
-    setAt(raw, key.split('.'), slot.multiple ? [value] : value, ORIGIN);
-    return;
-  }
+function optionsOf(state: WalkState, slot: AnswerKey): AnswerKey[] {
+  const filled = state.filled();
+  const id = filled[slot.category]?.[slot.slot.key];
+  return answerKeys(state.catalog).filter((k) => k.kind === 'option' && k.block?.id === id && k.slot === slot.slot && k.question && !state.given(k.key) && applies(k, state.filled()));
 }
 
-async function askOptions(p: Prompter, raw: RawAnswers, block: AnyBlock) {
-  for (const [opt, schema] of Object.entries(block.options.shape)) {
-    const key = `${block.category}.${block.id}.${opt}`;
-    const question = (block.questions as Record<string, { message: string; choices?: Record<string, string> } | null>)[opt];
-    if (!question || given(raw, key)) continue;
-    const d = describeOption(schema as z.ZodType);
-    let v: unknown;
-    if (d.type === 'boolean') v = await p.confirm({ message: question.message, default: Boolean(d.default) });
-    else if (d.type === 'enum')
-      v = await p.select({
-        message: question.message,
-        default: d.default as string,
-        choices: d.values!.map((x) => ({ value: x, name: x, description: question.choices?.[x] })),
-      });
-    else if (d.type === 'number') v = await p.number({ message: question.message, default: d.default as number, validate: zodCheck(schema as z.ZodType) });
-    else {
-      const optional = (schema as z.ZodType).safeParse(undefined).success;
-      v = await p.input({
-        message: question.message + (optional && d.default === undefined ? ' (Enter: derived default)' : ''),
-        default: d.default as string | undefined,
-        validate: (x) => (optional && x === '' ? true : zodCheck(schema as z.ZodType)(x)),
-      });
-      // An optional answer left empty stays unset, so its derived default applies.
-      if (optional && v === '') continue;
-    }
-    setAt(raw, key.split('.'), v, ORIGIN);
-  }
+/** The short walk's category question: the recommended blocks in one answer, or each slot. */
+async function recommendedOrEach(state: WalkState, slots: AnswerKey[]): Promise<boolean> {
+  const filled = state.filled();
+  const values = slots.map((k) => defaultFor(k, filled).value);
+  const data = state.withAnswer(slots[0]!.key, values[0], slots.slice(1).map((k, i) => [k.key, values[i + 1]]));
+  const clash = errorsFor(state, data).find((r) => r.paths.some((p) => slots.some((k) => k.key === p)));
+  const titles = slots.map((k, i) => state.catalog.blocks.find((b) => b.category === k.category && b.slot === k.slot.key && b.id === values[i])?.title ?? `no ${k.slot.title.toLowerCase()}`);
+  const choice = await state.p.select({
+    message: `${state.catalog.categories.find((c) => c.id === slots[0]!.category)!.title}: which blocks?`,
+    default: clash ? 'each' : 'recommended',
+    choices: [
+      { value: 'recommended', name: `Recommended: ${titles.join(' · ')}`, disabled: clash ? `(${reasonOf(clash)})` : false },
+      { value: 'each', name: `Choose each (${slots.map((k) => k.slot.title.toLowerCase()).join(', ')})` },
+    ],
+  });
+  if (choice !== 'recommended') return false;
+  slots.forEach((k, i) => state.answer(k.key, values[i]));
+  return true;
 }
 
-/** Walks project, services and every registered category in order. */
-export async function walk(p: Prompter, raw: RawAnswers, catalog: Catalog, dirName: string): Promise<RawAnswers> {
-  await askProject(p, raw, dirName);
-  await askServices(p, raw);
-  for (const cat of catalog.categories) {
-    const slots = cat.slots.filter((s) => catalog.blocks.some((b) => b.category === cat.id && b.slot === s.key));
-    if (slots.length === 0) continue;
-    p.section(cat.title, cat.summary);
-    for (const slot of slots) {
-      if (!given(raw, `${cat.id}.${slot.key}`)) await askSlot(p, raw, catalog, cat.id, slot);
-      const chosen = pick(raw.data, `${cat.id}.${slot.key}`);
-      for (const b of catalog.blocks.filter((x) => x.category === cat.id && x.slot === slot.key)) {
-        if (chosen === b.id || (Array.isArray(chosen) && chosen.includes(b.id))) await askOptions(p, raw, b);
-      }
+async function askSlots(state: WalkState, progress: Progress): Promise<void> {
+  for (const cat of state.catalog.categories) {
+    let slots = openSlots(state, cat.id);
+    const optionsDue = state.advanced && answerKeys(state.catalog).some((k) => k.kind === 'slot' && k.category === cat.id && optionsOf(state, k).length > 0);
+    if (slots.length === 0 && !optionsDue) continue;
+    state.p.section(cat.title, cat.summary);
+    if (!state.advanced && slots.length > 1 && (await recommendedOrEach(state, slots))) slots = [];
+    for (const slot of answerKeys(state.catalog).filter((k) => k.kind === 'slot' && k.category === cat.id)) {
+      if (slots.includes(slot) && !state.given(slot.key) && applies(slot, state.filled())) await askKey(state, slot.key);
+      if (state.advanced) for (const o of optionsOf(state, slot)) if (!state.given(o.key) && applies(o, state.filled())) await askKey(state, o.key);
     }
   }
   // The image host comes from the registry choice when it runs one (Harbor); otherwise ask for it.
-  if (!given(raw, 'project.image.registry') && pick(raw.data, 'registry.provider') !== 'harbor') {
-    p.section('Images', 'where the pipeline pushes the images');
-    const host = await p.input({ message: 'Image registry host', default: 'ghcr.io', validate: zodCheck(ProjectInfoSchema.shape.image.unwrap().shape.registry) });
-    if (host !== 'ghcr.io') setAt(raw, ['project', 'image', 'registry'], host, ORIGIN);
+  if (!progress.imageHost && !state.given('project.image.registry') && state.filled().registry?.provider !== 'harbor') {
+    progress.imageHost = true;
+    state.p.section('Images', 'where the pipeline pushes the images');
+    const host = await state.p.input({ message: 'Image registry host', default: 'ghcr.io', validate: schemaCheck(ProjectInfoSchema.shape.image.unwrap().shape.registry) });
+    if (host !== 'ghcr.io') state.answer('project.image.registry', host);
   }
-  return raw;
 }
 
-export { fullId };
+/** "Customize block options?" (short walk) and then every applicable option not answered yet. */
+async function askOptions(state: WalkState, progress: Progress): Promise<void> {
+  const open = () => answerKeys(state.catalog).filter((k) => k.kind === 'option' && k.question && !state.given(k.key) && applies(k, state.filled()));
+  if (open().length === 0) return;
+  if (!state.advanced) {
+    progress.customize ??= await state.p.confirm({ message: 'Customize block options?', default: false });
+    if (!progress.customize) return;
+  }
+  state.p.section('Block options', 'the options of the blocks you chose');
+  for (const k of open()) if (!state.given(k.key) && applies(k, state.filled())) await askKey(state, k.key);
+}
+
+/** Keys the walk may change to cure a problem (never those given by flags, --set or a file). */
+function curable(state: WalkState, problems: Problem[]): string[] {
+  const keys = new Set<string>();
+  for (const p of problems) {
+    const rule = RULES.find((r) => r.id === p.rule);
+    for (const k of [p.key ?? '', ...(rule?.paths ?? [])]) {
+      if (state.keyOf(k) && !state.fixed(k)) keys.add(k);
+      else if (k.startsWith('services') && state.asked.includes('services')) keys.add('services');
+    }
+  }
+  return [...keys];
+}
+
+/** Validates the whole; re-asks what the rules blame until the answers generate (or cannot be cured here). */
+async function settleAll(state: WalkState, progress: Progress): Promise<Resolved> {
+  for (let round = 0; ; round++) {
+    try {
+      return resolveConfig(state.raw, state.catalog);
+    } catch (err) {
+      if (!(err instanceof UserError) || round >= 8) throw err;
+      const keys = curable(state, err.problems);
+      if (keys.length === 0) throw err;
+      state.p.info(`${err.message}\n${err.problems.map((p) => `  ✖ ${p.key ? p.key + ': ' : ''}${p.message}`).join('\n')}\nChoose again:`);
+      for (const k of keys) await change(state, k, progress);
+    }
+  }
+}
+
+async function change(state: WalkState, key: string, progress: Progress): Promise<void> {
+  if (key === 'project.name') {
+    state.raw.data.project && delete (state.raw.data.project as Record<string, unknown>).name;
+    await askProject(state);
+  } else if (key === 'services') {
+    delete state.raw.data.services;
+    await askServices(state);
+    await askEdges(state);
+  } else await askKey(state, key);
+}
+
+/** Walks project, services, edges, slots and options, then the summary; returns the answers to generate. */
+export async function walk(p: Prompter, raw: RawAnswers, catalog: Catalog, opts: WalkOptions & { target: string }): Promise<RawAnswers> {
+  const state = new WalkState(p, raw, catalog, opts);
+  const progress: Progress = {};
+  // 0. Answers given outside the walk that contradict each other cannot be cured by asking: say so now.
+  const stuck = currentErrors(state).filter((r) => r.paths.every((k) => !state.keyOf(k) || state.fixed(k)) && r.paths.some((k) => state.fixed(k)));
+  const archived = catalog.blocks.filter((b) => b.status === 'archived' && state.fixed(`${b.category}.${b.slot}`) && state.value(`${b.category}.${b.slot}`) === b.id);
+  if (stuck.length || archived.length) {
+    throw new UserError('These choices cannot be generated:', [
+      ...archived.map((b) => ({ key: `${b.category}.${b.slot}`, message: `${b.title} is archived: ${b.statusNote}`, fix: b.successor ? `--set ${b.category}.${b.slot}=${b.successor}` : undefined })),
+      ...stuck.map((r) => ({ key: r.paths[0], message: reasonOf(r), fix: r.fix, rule: r.id })),
+    ]);
+  }
+  // 1. The project, its services and their edges.
+  await askProject(state);
+  if (await askServices(state)) await askEdges(state);
+  // 2. One question per slot (per category in the short walk), 3. the options.
+  await askSlots(state, progress);
+  await askOptions(state, progress);
+  // 4. The summary, once the answers generate; a change re-asks that answer and what follows from it.
+  for (;;) {
+    const resolved = await settleAll(state, progress);
+    const d = await decide(state, resolved, opts.target);
+    if (d.action === 'generate') return raw;
+    if (d.action === 'cancel') throw new CancelledError();
+    await change(state, d.key, progress);
+    await askSlots(state, progress);
+    if (state.advanced || progress.customize) await askOptions(state, progress);
+  }
+}

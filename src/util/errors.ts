@@ -4,7 +4,9 @@
 // it quotes keys, values, file names and manifest entries that come from the user, and those can hold
 // terminal escape sequences (clear the screen, retitle the terminal) or be megabytes long.
 
-export const ExitCode = { ok: 0, user: 1, usage: 2, drift: 3, interrupted: 130 } as const;
+// cancelled: the user declined at the confirmation (the summary of init, regenerate's "Apply?"): not an
+// input error, and not a Ctrl-C either.
+export const ExitCode = { ok: 0, user: 1, usage: 2, drift: 3, cancelled: 4, interrupted: 130 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export interface Problem {
@@ -15,6 +17,8 @@ export interface Problem {
   message: string;
   /** How to fix it, as a command or edit the user can copy. */
   fix?: string;
+  /** The rule behind it (rules table id), when there is one. */
+  rule?: string;
 }
 
 export class UserError extends Error {

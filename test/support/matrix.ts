@@ -7,7 +7,8 @@
 //   - for every error rule and every archived block: a row that triggers it (expected to be rejected)
 import type { z } from 'zod';
 import { catalog } from '../../src/catalog/registry.js';
-import { evaluateRules, RULES } from '../../src/config/rules.js';
+import { evaluateRules as evaluateOn, RULES, type Rule } from '../../src/config/rules.js';
+import { fillDefaults } from '../../src/config/defaults.js';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, LANGUAGES, PROTOCOLS } from '../../src/config/schema.js';
 import { describeOption } from '../../src/prompts/walk.js';
 import { emptyAnswers, setAt, type RawAnswers } from '../../src/config/sources.js';
@@ -43,6 +44,9 @@ export function optionValues(): { block: string; key: string; values: unknown[] 
   }
   return out;
 }
+
+/** The rules on a row as validation sees it: unanswered keys take their (contextual) defaults. */
+const evaluateRules = (config: Record<string, any>, rules?: Rule[]) => evaluateOn(fillDefaults(config, catalog).answers, rules);
 
 function toConfig(row: Row, services?: Record<string, unknown>[]): Record<string, any> {
   const raw = emptyAnswers();

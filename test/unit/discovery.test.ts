@@ -264,7 +264,7 @@ describe('the walk', () => {
         return q.default ?? q.choices.find((c) => !c.disabled)!.value;
       },
     };
-    await walk(prompter as never, raw, catalog, 'shop');
+    await walk(prompter as never, raw, catalog, { dirName: 'shop', target: '/tmp/shop' } as never);
     return { selects, raw };
   }
   const gatewayQuestion = catalog.categories.find((c) => c.id === 'discovery')!.slots.find((s) => s.key === 'gateway')!.question;

@@ -117,6 +117,7 @@ export default defineBlock({
         },
       ],
       notes: [`Argo Rollouts: install the controller and its CRDs first: make rollouts-install (${ARGO_ROLLOUTS_VERSION}).`],
+      prerequisites: [{ target: 'deploy', requires: [{ crd: 'rollouts.argoproj.io', hint: 'make rollouts-install (the Argo Rollouts controller and its CRDs)' }] }],
       diagram: { nodes: [{ id: 'rollouts', label: `Argo Rollouts (${o.strategy})`, group: 'platform' }], edges: [{ from: 'rollouts', to: 'k8s', label: 'progressive rollout' }] },
     };
   },

@@ -22,7 +22,10 @@ export const analysisOptions = {
     .describe('Fewest requests the new version must serve in an analysis window; with fewer the check is no evidence (inconclusive/failed, never passed)'),
 };
 export const analysisQuestions: Record<keyof typeof analysisOptions, Question | null> = {
-  analysis: { message: 'Analyse every rollout with Prometheus metrics (automatic rollback on failure)?' },
+  analysis: {
+    message: 'Analyse every rollout with Prometheus metrics (automatic rollback on failure)?',
+    defaults: [{ value: false, when: { 'observability.metrics': 'none', prometheusAddress: '' }, because: 'there is no Prometheus to query' }],
+  },
   prometheusAddress: null,
   successRate: null,
   latencyP99Seconds: null,

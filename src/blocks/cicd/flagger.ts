@@ -115,6 +115,7 @@ export default defineBlock({
         },
       ],
       notes: [`Flagger: make flagger-install (Flagger ${FLAGGER_VERSION}, meshProvider=${flaggerProvider(ctx)}), then make loadtester-install before the first deploy.`],
+      prerequisites: [{ target: 'deploy', requires: [{ crd: 'canaries.flagger.app', hint: 'make flagger-install (Flagger and its CRDs)' }] }],
       diagram: { nodes: [{ id: 'flagger', label: `Flagger (${o.strategy})`, group: 'platform' }], edges: [{ from: 'flagger', to: 'k8s', label: 'progressive rollout' }] },
     };
   },

@@ -6,6 +6,7 @@
 // exists, else the v2 tag layout (CR-14). Verification at admission is the admission slot's job (kyverno, ratify).
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { regularExpression } from '../../config/regexp.js';
 import { SBOM_FILE, type PipelineStep } from '../../catalog/contributions.js';
 import { COSIGN_PUBLIC_KEY_SECRET, COSIGN_V2_FLAGS, KYVERNO_NAMESPACE, cosignFormat, identityUnset, keylessIdentity, keylessIssuer } from './shared.js';
 
@@ -25,9 +26,7 @@ const Options = z
       .url()
       .optional()
       .describe("OIDC issuer of the signing identity (keyless); default: the CI provider's (GitHub Actions or GitLab.com)"),
-    identity: z
-      .string()
-      .min(1)
+    identity: regularExpression('distribution.cosign.identity')
       .optional()
       .describe(
         'Regular expression the signing certificate identity must match (keyless), e.g. ^https://github\\.com/acme/shop/\\.github/workflows/.+@refs/heads/main$ ' +
@@ -45,14 +44,27 @@ export default defineBlock({
   status: 'stable',
   options: Options,
   questions: {
-    mode: { message: 'How does CI sign images?', choices: { keyless: 'keyless: the CI job OIDC identity (no key to manage)', key: 'a cosign key pair stored in CI secrets' } },
+    mode: {
+      message: 'Does cosign sign keyless (the CI job identity) or with a key pair?',
+      choices: { keyless: 'keyless: the CI job OIDC identity (no key to manage)', key: 'a cosign key pair stored in CI secrets' },
+      defaults: [
+        {
+          value: 'key',
+          when: {
+            text: 'cicd.provider has no OIDC identity the public Sigstore accepts (tekton) and distribution.cosign.issuer=unset',
+            test: (a) => keylessIssuer(a) === undefined,
+          },
+          because: 'keyless signing needs the CI job\'s OIDC token',
+        },
+      ],
+    },
     format: {
       message: 'Signature layout?',
       choices: { auto: 'follow the registry (referrers API → cosign 3 bundles)', v3: 'always cosign 3 bundles (OCI referrers)', v2: 'always the v2 .sig tag layout' },
     },
     sbom: { message: 'Attach an SBOM (syft, SPDX) as a signed attestation?' },
-    issuer: { message: 'OIDC issuer of the CI identity (keyless)?' },
-    identity: { message: 'Regular expression for the CI workflow identity allowed to sign (keyless)?' },
+    issuer: { message: 'OIDC issuer of the CI identity (keyless)?', when: { mode: 'keyless' } },
+    identity: { message: 'Regular expression for the CI workflow identity allowed to sign (keyless)?', when: { mode: 'keyless' } },
   },
   contribute: (ctx) => {
     const c = ctx.config as Record<string, unknown>;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { defineBlock, type BlockContext } from '../../catalog/define.js';
 import { toYamlBlock } from '../../render/helpers.js';
+import { HELM, KUBECTL } from '../../catalog/prerequisites.js';
 import { PULL_SECRET } from '../registry/shared.js';
 import {
   COSIGN_PUBLIC_KEY_SECRET,
@@ -169,6 +170,15 @@ export default defineBlock({
         {
           name: 'admission-install',
           help: `Install Kyverno ${KYVERNO_CHART} and the image signature policy`,
+          requires: [
+            KUBECTL,
+            HELM,
+            ...[PULL_SECRET, ...(signer === 'cosign' && cosign.mode === 'key' ? [COSIGN_PUBLIC_KEY_SECRET] : [])].map((secret) => ({
+              secret,
+              namespace: KYVERNO_NAMESPACE,
+              hint: `create it as README.md "Admission: Kyverno" shows (kubectl create namespace ${KYVERNO_NAMESPACE} first)`,
+            })),
+          ],
           recipe: [
             'helm repo add kyverno https://kyverno.github.io/kyverno/ --force-update',
             `helm upgrade --install kyverno kyverno/kyverno --version ${KYVERNO_CHART} --namespace ${KYVERNO_NAMESPACE} --create-namespace --wait`,
@@ -197,6 +207,7 @@ export default defineBlock({
         },
       ],
       notes: [`Admission: create the Kyverno inputs listed in README.md ("Admission: Kyverno"), then run make admission-install.`],
+      firstDeploy: [{ phase: 'admission' as const, target: 'admission-install', title: 'install Kyverno and the image signature policy' }],
       diagram: { nodes: [{ id: 'admission', label: 'Kyverno signature check', group: 'platform' }], edges: [{ from: 'admission', to: 'k8s', label: 'admits signed images' }] },
     };
   },

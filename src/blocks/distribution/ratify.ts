@@ -3,6 +3,7 @@
 // constraint for the project's namespace, and a pinned install script. Ratify v1 requires Gatekeeper (CR-23).
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { HELM, KUBECTL } from '../../catalog/prerequisites.js';
 import { keylessIdentity, keylessIssuer } from './shared.js';
 
 /** ratify/ratify chart 1.15.5 = Ratify v1.4.4 (charts/ratify/Chart.yaml @v1.4.4). */
@@ -55,7 +56,8 @@ export default defineBlock({
     ];
   },
   contribute: (ctx) => ({
-    make: [{ name: 'admission-install', help: `Install ${ctx.options.gatekeeper === 'install' ? 'Gatekeeper, ' : ''}Ratify and the verification constraint`, recipe: ['bash deploy/policies/ratify/install.sh'] }],
+    make: [{ name: 'admission-install', help: `Install ${ctx.options.gatekeeper === 'install' ? 'Gatekeeper, ' : ''}Ratify and the verification constraint`, recipe: ['bash deploy/policies/ratify/install.sh'], requires: [KUBECTL, HELM] }],
+    firstDeploy: [{ phase: 'admission', target: 'admission-install', title: 'install Ratify (with Gatekeeper) and the signature verification constraint' }],
     readme: [
       {
         title: 'Admission: Ratify + Gatekeeper',

@@ -4,6 +4,7 @@
 // nor OpenTracing/Jaeger client libraries (CR-56).
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { KUBECTL } from '../../catalog/prerequisites.js';
 import { KPS_RELEASE, TRACING_NAMESPACE, prometheusOperatorSelected, prometheusSelected } from './shared.js';
 
 const DIR = 'deploy/observability/tracing';
@@ -58,7 +59,8 @@ export default defineBlock({
         },
       ],
     }),
-    make: [{ name: 'tracing-install', help: `Deploy the OpenTelemetry Collector and Jaeger into namespace ${TRACING_NAMESPACE}`, recipe: [`kubectl apply -k ${DIR}`] }],
+    make: [{ name: 'tracing-install', help: `Deploy the OpenTelemetry Collector and Jaeger into namespace ${TRACING_NAMESPACE}`, recipe: [`kubectl apply -k ${DIR}`], requires: [KUBECTL] }],
+    firstDeploy: [{ phase: 'platform', target: 'tracing-install', title: 'deploy the OpenTelemetry Collector and Jaeger' }],
     readme: [
       {
         title: 'Traces (OpenTelemetry + Jaeger)',

@@ -3,6 +3,7 @@
 // service chart (domain.md §6.1; CR-50 release label, CR-51 CRDs first, CR-52 port names).
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { HELM, KUBECTL } from '../../catalog/prerequisites.js';
 import {
   KPS_RELEASE,
   MONITORING_NAMESPACE,
@@ -53,6 +54,7 @@ export default defineBlock({
       {
         name: 'monitoring-install',
         help: `Install kube-prometheus-stack ${KPS_CHART_VERSION} into namespace ${MONITORING_NAMESPACE} (before the services: it brings the CRDs)`,
+        requires: [KUBECTL, HELM, { secret: 'grafana-admin', namespace: MONITORING_NAMESPACE, hint: 'create it as README.md "Metrics and alerts (kube-prometheus-stack)" shows' }],
         recipe: [
           `kubectl apply -f ${DIR}/namespace.yaml`,
           `kubectl -n ${MONITORING_NAMESPACE} create secret generic alertmanager-config --from-file=alertmanager.yaml=${DIR}/alertmanager.yaml --dry-run=client -o yaml | kubectl apply -f -`,
@@ -60,6 +62,9 @@ export default defineBlock({
         ],
       },
     ],
+    firstDeploy: [{ phase: 'monitoring', target: 'monitoring-install', title: 'install kube-prometheus-stack: Prometheus, Alertmanager, Grafana and the monitoring CRDs the charts use' }],
+    // The service charts render ServiceMonitors and PrometheusRules: their CRDs come with the stack.
+    prerequisites: [{ target: 'deploy', requires: [{ crd: 'servicemonitors.monitoring.coreos.com', hint: 'run make monitoring-install first' }] }],
     validate: [{ name: 'amtool alertmanager.yaml', command: `amtool check-config ${DIR}/alertmanager.yaml` }],
     readme: [
       {

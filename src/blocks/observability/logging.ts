@@ -4,6 +4,7 @@
 import type { BlockContext, FilesContext, FileSpec } from '../../catalog/define.js';
 import type { Contributions } from '../../catalog/contributions.js';
 import { LOGGING_NAMESPACE } from './shared.js';
+import { KUBECTL } from '../../catalog/prerequisites.js';
 
 export const LOG_OUTPUTS = ['elasticsearch', 'opensearch', 'loki', 's3', 'stdout'] as const;
 export type LogOutput = (typeof LOG_OUTPUTS)[number];
@@ -61,7 +62,8 @@ export function loggingContribution(
       ]
     : [];
   return {
-    make: [{ name: 'logging-install', help: `Deploy the ${title} DaemonSet into namespace ${LOGGING_NAMESPACE}`, recipe: [`kubectl apply -k ${dir}`] }],
+    make: [{ name: 'logging-install', help: `Deploy the ${title} DaemonSet into namespace ${LOGGING_NAMESPACE}`, recipe: [`kubectl apply -k ${dir}`], requires: [KUBECTL] }],
+    firstDeploy: [{ phase: 'platform', target: 'logging-install', title: `deploy the ${title} log agent` }],
     readme: [
       {
         title: 'Logs',

@@ -4,8 +4,9 @@
 // prometheus.io/* pod annotations their charts get from this block.
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import type { FilesContext } from '../../catalog/define.js';
+import type { BlockContext, FilesContext } from '../../catalog/define.js';
 import { toYamlBlock } from '../../render/helpers.js';
+import { KUBECTL } from '../../catalog/prerequisites.js';
 import type { ChartContribution } from '../../catalog/contributions.js';
 import { MONITORING_NAMESPACE, TRACING_NAMESPACE, metricsChartValues, serviceExposesMetrics, metricsPort, prometheusAddress, scrapeNetwork, serviceChartTemplates } from './shared.js';
 
@@ -62,8 +63,10 @@ export default defineBlock({
         name: 'monitoring-install',
         help: `Deploy the Prometheus server and its Alertmanager into namespace ${MONITORING_NAMESPACE}`,
         recipe: [`kubectl apply -k ${DIR}`],
+        requires: [KUBECTL],
       },
     ],
+    firstDeploy: [{ phase: 'monitoring', target: 'monitoring-install', title: 'deploy the Prometheus server' }],
     validate: [
       { name: 'promtool prometheus.yml', command: `promtool check config ${DIR}/prometheus.yml` },
       { name: 'promtool rules', command: `promtool check rules ${DIR}/*.rules.yml` },

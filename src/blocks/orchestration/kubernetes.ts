@@ -3,6 +3,7 @@
 // domain.md §5 (Helm conventions, PSS restricted, PDB/HPA/probes) and CR-40..CR-48.
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
+import { HELM, KUBECTL } from '../../catalog/prerequisites.js';
 import { chartValuesSchema } from './chart-schema.js';
 
 
@@ -61,6 +62,7 @@ export default defineBlock({
         })),
       },
       make: [
+        { name: 'namespace', help: `Create the namespace ${ns} (Pod Security restricted)`, recipe: ['kubectl apply -f deploy/namespace.yaml'], requires: [KUBECTL] },
         { name: 'lint-charts', help: 'helm lint --strict every chart', recipe: charts.map((c) => `helm lint --strict deploy/charts/${c}`) },
         {
           name: 'template',
@@ -70,6 +72,7 @@ export default defineBlock({
         {
           name: 'deploy',
           help: `Install or upgrade every chart into namespace ${ns}; a failed release rolls back automatically`,
+          requires: [KUBECTL, HELM],
           recipe: [
             'kubectl apply -f deploy/namespace.yaml',
             '@for m in $(PRE_DEPLOY); do kubectl apply -f "$$m"; done',
@@ -82,6 +85,17 @@ export default defineBlock({
           recipe: charts.map((c) => `helm rollback ${c} --namespace ${ns} --wait`),
         },
         { name: 'undeploy', help: 'Uninstall every release', recipe: charts.map((c) => `helm uninstall ${c} --namespace ${ns}`) },
+        {
+          name: 'verify',
+          help: 'Run the helm test of every release (probes the service from inside the namespace)',
+          requires: [KUBECTL, HELM],
+          recipe: charts.map((c) => `helm test ${c} --namespace ${ns} --logs`),
+        },
+      ],
+      firstDeploy: [
+        { phase: 'namespace', target: 'namespace', title: `create the namespace \`${ns}\` (Pod Security *restricted*)` },
+        { phase: 'deploy', target: 'deploy TAG=<tag>', title: 'install or upgrade every service chart (a failed release rolls back)' },
+        { phase: 'verify', target: 'verify', title: 'run the `helm test` of every release' },
       ],
       // The repository checks itself (make validate and the CI validation job): every chart is linted
       // here; the CI/CD block adds the strict schema check of what the charts render (kubeconform).

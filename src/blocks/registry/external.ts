@@ -3,7 +3,7 @@
 // CI login. Whether it serves the OCI 1.1 referrers API decides how signatures are stored (CR-14, CR-20).
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import { SEVERITIES, pipelineRegistry, pullSecretChart, pullSecretCommand } from './shared.js';
+import { SEVERITIES, pipelineRegistry, pullSecretChart, pullSecretCommand, pullSecretPrerequisite } from './shared.js';
 
 export default defineBlock({
   id: 'external',
@@ -56,6 +56,7 @@ export default defineBlock({
         },
       ],
       notes: [`Registry: create the pull Secret registry-pull in namespace ${ctx.project.namespace} (README.md, "Registry: ${host}").`],
+      prerequisites: [pullSecretPrerequisite(ctx, `Registry: ${host}`)],
       diagram: { nodes: [{ id: 'registry', label: `Registry ${host}`, group: 'registry' }] },
       chart: pullSecretChart,
       // The one vulnerability threshold; the CI/CD block scans once, before the push (contributions.ts).

@@ -22,7 +22,9 @@ import {
   pipelineRegistry,
   pullSecretChart,
   pullSecretCommand,
+  pullSecretPrerequisite,
 } from './shared.js';
+import { HELM, KUBECTL, type Prerequisite } from '../../catalog/prerequisites.js';
 
 // Names of Kubernetes objects (IngressClass, StorageClass, ClusterIssuer) are DNS subdomains; empty = the default.
 const objectName = (what: string, empty = false) => dnsName(what, { empty, example: 'standard' });
@@ -169,6 +171,28 @@ function secretCommands(ctx: BlockContext<HarborOptions>): string {
   return lines.join('\n');
 }
 
+/** What `make harbor-install` needs: the Secrets (helm) or the variables (VM installer), and the CRDs it uses. */
+function installRequires(ctx: BlockContext<HarborOptions>): Prerequisite[] {
+  const o = ctx.options;
+  const hint = 'create it as README.md "Registry: Harbor" shows';
+  if (o.install === 'vm') {
+    return [
+      { env: 'HARBOR_INSTALLER_DIR', hint: 'the extracted Harbor offline installer (the harbor/ folder)' },
+      { env: 'HARBOR_ADMIN_PASSWORD', hint: 'from your secret store (README.md "Registry: Harbor")' },
+      { env: 'HARBOR_DB_PASSWORD', hint: 'from your secret store (README.md "Registry: Harbor")' },
+    ];
+  }
+  const s = HARBOR_SECRETS;
+  return [
+    KUBECTL,
+    HELM,
+    ...[s.admin, s.encryption, s.registryCredentials, s.database].map((secret) => ({ secret, namespace: HARBOR_NAMESPACE, hint })),
+    ...(o.tls === 'secret' ? [{ secret: s.tls, namespace: o.expose === 'route' ? harborGateway(ctx).split('/')[0]! : HARBOR_NAMESPACE, hint }] : []),
+    ...(o.tls === 'cert-manager' ? [{ crd: 'certificates.cert-manager.io', hint: 'install cert-manager (https://cert-manager.io/docs/installation/)' }] : []),
+    ...(o.expose === 'route' ? [{ crd: 'httproutes.gateway.networking.k8s.io', hint: 'install the Gateway API CRDs and a Gateway controller' }] : []),
+  ];
+}
+
 function contribute(ctx: BlockContext<HarborOptions>) {
   const o = ctx.options;
   const project = harborProject(ctx);
@@ -216,9 +240,29 @@ function contribute(ctx: BlockContext<HarborOptions>) {
       },
     ],
     make: [
-      { name: 'harbor-install', help: `Install or upgrade Harbor (${o.install === 'helm' ? `chart ${HARBOR_RELEASES[o.version].chart}` : HARBOR_RELEASES[o.version].installer})`, recipe: ['bash deploy/harbor/install.sh'] },
-      { name: 'harbor-bootstrap', help: 'Create or update the Harbor project, robot accounts and policies (idempotent)', recipe: ['bash deploy/harbor/bootstrap.sh'] },
+      {
+        name: 'harbor-install',
+        help: `Install or upgrade Harbor (${o.install === 'helm' ? `chart ${HARBOR_RELEASES[o.version].chart}` : HARBOR_RELEASES[o.version].installer})`,
+        recipe: ['bash deploy/harbor/install.sh'],
+        requires: installRequires(ctx),
+      },
+      {
+        name: 'harbor-bootstrap',
+        help: 'Create or update the Harbor project, robot accounts and policies (idempotent)',
+        recipe: ['bash deploy/harbor/bootstrap.sh'],
+        requires: [
+          { tool: 'curl', hint: 'install curl' },
+          { env: 'HARBOR_ADMIN_PASSWORD', hint: 'the Harbor admin password' },
+          { env: 'CI_ROBOT_SECRET', hint: 'choose the secret of the CI robot account (README.md "Registry: Harbor")' },
+          { env: 'CLUSTER_ROBOT_SECRET', hint: 'choose the secret of the cluster robot account (README.md "Registry: Harbor")' },
+        ],
+      },
     ],
+    firstDeploy: [
+      { phase: 'registry' as const, target: 'harbor-install', title: `install Harbor ${o.install === 'helm' ? 'with its chart' : 'on its VM'}` },
+      { phase: 'bootstrap' as const, target: 'harbor-bootstrap', title: `create the Harbor project \`${project}\`, its robot accounts and policies` },
+    ],
+    prerequisites: [pullSecretPrerequisite(ctx, 'Registry: Harbor')],
     notes: [
       `Harbor: create the Secrets listed in README.md ("Registry: Harbor") before \`make harbor-install\`; no default password is used anywhere.`,
       `Harbor: after installing, run \`make harbor-bootstrap\`, then create the pull Secret ${PULL_SECRET} in namespace ${ctx.project.namespace} with the cluster robot account.`,
@@ -247,25 +291,32 @@ export default defineBlock({
     version: {
       message: 'Which Harbor release line?',
       choices: { 'v2.15': 'current (chart 1.19.1)', 'v2.8': 'end of life; last line with Notary v1, only for Docker Content Trust migrations' },
+      defaults: [{ value: 'v2.8', when: { 'distribution.signer': 'notary-v1' }, because: 'Notary v1 needs the notary server that Harbor removed in 2.9' }],
     },
     host: { message: 'Harbor DNS name (images will be <host>/<project>/<service>)?' },
     expose: {
       message: 'How is Harbor exposed?',
       choices: { route: 'Gateway API HTTPRoute', ingress: 'Ingress (set the IngressClass of your controller)', loadBalancer: 'LoadBalancer Service, TLS in Harbor' },
+      when: { install: 'helm' },
+      defaults: [{ value: 'ingress', when: { version: 'v2.8' }, because: 'the Harbor 2.8 chart has no Gateway API route' }],
     },
-    gateway: { message: 'Gateway the HTTPRoute attaches to (namespace/name)?' },
-    ingressClassName: { message: 'IngressClass (empty = cluster default)?' },
-    tls: { message: 'Where does the TLS certificate come from?', choices: { 'cert-manager': 'a cert-manager Certificate', secret: 'a Secret / files you provide' } },
-    issuer: { message: 'cert-manager ClusterIssuer name?' },
+    gateway: { message: 'Gateway the HTTPRoute attaches to (namespace/name)?', when: { install: 'helm', expose: 'route' } },
+    ingressClassName: { message: 'IngressClass (empty = cluster default)?', when: { install: 'helm', expose: 'ingress' } },
+    tls: {
+      message: 'Where does the TLS certificate come from?',
+      choices: { 'cert-manager': 'a cert-manager Certificate', secret: 'a Secret / files you provide' },
+      defaults: [{ value: 'secret', when: { install: 'vm' }, because: 'Harbor on a VM reads certificate files, and cert-manager writes Kubernetes Secrets' }],
+    },
+    issuer: { message: 'cert-manager ClusterIssuer name?', when: { tls: 'cert-manager' } },
     database: { message: 'Which PostgreSQL does Harbor use?', choices: { internal: 'the bundled one', external: 'an external PostgreSQL' } },
-    databaseHost: { message: 'External PostgreSQL host?' },
-    storageClass: { message: 'StorageClass for Harbor volumes (empty = default)?' },
-    registrySize: { message: 'Image storage size?' },
+    databaseHost: { message: 'External PostgreSQL host?', when: { database: 'external' } },
+    storageClass: { message: 'StorageClass for Harbor volumes (empty = default)?', when: { install: 'helm' } },
+    registrySize: { message: 'Image storage size?', when: { install: 'helm' } },
     scanner: {
       message: 'Vulnerability scanner?',
       choices: { trivy: 'Trivy, built in (default since Harbor 2.0)', clair: 'legacy: external Clair adapter (Harbor dropped built-in Clair in 2.2)' },
     },
-    clairAdapterUrl: { message: 'URL of your harbor-scanner-clair adapter?' },
+    clairAdapterUrl: { message: 'URL of your harbor-scanner-clair adapter?', when: { scanner: 'clair' } },
     scanSeverity: { message: 'Block images with vulnerabilities of which severity or worse (CI scan before push, and Harbor pulls)?' },
     immutableTags: { message: 'Which tags are immutable (release tags pattern)?' },
     retainLatest: { message: 'How many recent artifacts per repository does retention keep?' },

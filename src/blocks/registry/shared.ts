@@ -2,7 +2,7 @@
 // Harbor releases, the names of the Secrets the user creates (never their values), the vulnerability
 // threshold (pipeline.scanSeverity) and the registry the CI/CD block logs in to (pipeline.registry). Facts: domain.md §2 (Harbor), §3.3/§4.1 (CI signing), CR-10..CR-16.
 import type { BlockContext } from '../../catalog/define.js';
-import { SCAN_SEVERITIES, type ChartContribution, type PipelineRegistry } from '../../catalog/contributions.js';
+import { SCAN_SEVERITIES, type ChartContribution, type PipelineRegistry, type Prerequisite } from '../../catalog/contributions.js';
 
 /**
  * Harbor release lines we can generate, each pinned to its last chart and installer release.
@@ -65,6 +65,12 @@ export const pullSecretChart = (): ChartContribution => ({ imagePullSecrets: [{ 
 export const pipelineRegistry = (ctx: Pick<BlockContext, 'project'>): PipelineRegistry => ({
   host: ctx.project.image.registry,
   ...CI_REGISTRY_SECRETS,
+});
+
+/** The chart's pull Secret, required before `make deploy`; `section` is the README section that shows how. */
+export const pullSecretPrerequisite = (ctx: Pick<BlockContext, 'project'>, section: string): { target: string; requires: Prerequisite[] } => ({
+  target: 'deploy',
+  requires: [{ secret: PULL_SECRET, namespace: ctx.project.namespace, hint: `create it as README.md "${section}" shows` }],
 });
 
 /** The kubectl command that creates the pull Secret in the application namespace (documentation only). */
