@@ -30,6 +30,8 @@ import gitlabCi from '../blocks/cicd/gitlab-ci.js';
 import tekton from '../blocks/cicd/tekton.js';
 import argoRollouts from '../blocks/cicd/argo-rollouts.js';
 import flagger from '../blocks/cicd/flagger.js';
+import linkerd from '../blocks/discovery/linkerd.js';
+import istio from '../blocks/discovery/istio.js';
 import netpolKubernetes from '../blocks/network-policy/kubernetes.js';
 import clusterDefault from '../blocks/storage/cluster-default.js';
 import rookCeph from '../blocks/storage/rook-ceph.js';
@@ -40,5 +42,5 @@ import tikv from '../blocks/storage/tikv.js';
 
 export const catalog: Catalog = {
   categories: CATEGORIES,
-  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, netpolKubernetes, clusterDefault, rookCeph, vitess, mysql, etcd, tikv],
+  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, linkerd, istio, netpolKubernetes, clusterDefault, rookCeph, vitess, mysql, etcd, tikv],
 };

@@ -10,10 +10,11 @@ import { SUPPLY_CHAIN_RULES } from './rules/supply-chain.js';
 import { GRAPH_RULES } from './rules/graph.js';
 import { NETWORK_RULES } from './rules/network.js';
 import { STORAGE_RULES } from './rules/storage.js';
+import { MESH_RULES } from './rules/mesh.js';
 
 export { pick, type PartialConfig, type Rule, type Severity } from './rules/define.js';
 
-export const RULES: Rule[] = [...PLATFORM_RULES, ...DELIVERY_RULES, ...SUPPLY_CHAIN_RULES, ...GRAPH_RULES, ...NETWORK_RULES, ...STORAGE_RULES];
+export const RULES: Rule[] = [...PLATFORM_RULES, ...DELIVERY_RULES, ...SUPPLY_CHAIN_RULES, ...GRAPH_RULES, ...NETWORK_RULES, ...STORAGE_RULES, ...MESH_RULES];
 
 /** Evaluates the table against a (partial) config. */
 export function evaluateRules(c: PartialConfig, rules: Rule[] = RULES): Rule[] {

@@ -1,17 +1,12 @@
 // Flagger (domain.md §4.6): a Canary per service that takes over its Deployment, with MetricTemplates on
 // Prometheus success rate and p99 latency; failed checks route everything back to the primary. The Canary's
-// provider must match the mesh/ingress (CR-34): with no mesh selected it is `kubernetes`, which supports
-// blue/green only (rule CR-34 in src/config/rules.ts rejects a canary there).
+// provider must match the mesh/gateway (discovery/traffic.ts): with neither it is `kubernetes`, which supports
+// blue/green only (rule CR-34 rejects a canary there). The mesh block adds the routing fields and the mesh's
+// own request-metric checks (values meshRoute, meshAnalysis).
 import { z } from 'zod';
-import { defineBlock, type BlockContext } from '../../catalog/define.js';
+import { defineBlock } from '../../catalog/define.js';
+import { flaggerProvider } from '../discovery/traffic.js';
 import { analysisOptions, analysisQuestions, chartTemplates, prometheusFor } from './delivery.js';
-
-/** Flagger provider per mesh/ingress block (charts/flagger/values.yaml meshProvider values, CR-34). */
-const PROVIDERS: [block: string, provider: string][] = [
-  ['discovery/istio', 'istio'],
-  ['discovery/linkerd', 'gatewayapi:v1beta1'],
-];
-export const flaggerProvider = (ctx: Pick<BlockContext, 'has'>): string => PROVIDERS.find(([b]) => ctx.has(b))?.[1] ?? 'kubernetes';
 
 export default defineBlock({
   id: 'flagger',

@@ -64,7 +64,8 @@ export const GRAPH_RULES: Rule[] = [
     id: 'CR-96',
     severity: 'info',
     paths: ['services'],
-    when: (c) => Array.isArray(c.services) && c.services.some((s: { protocol?: string }) => s?.protocol === 'grpc'),
+    // A mesh balances gRPC per request itself (discovery.mesh).
+    when: (c) => Array.isArray(c.services) && c.services.some((s: { protocol?: string }) => s?.protocol === 'grpc') && !['linkerd', 'istio'].includes(pick(c, 'discovery.mesh') as string),
     message:
       'gRPC behind a plain ClusterIP Service is balanced per connection, not per request: use a mesh, or a headless Service with client-side round_robin',
   },
