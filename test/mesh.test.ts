@@ -31,6 +31,7 @@ const MESHES: Record<Mesh, Record<string, unknown>> = {
 const CANARIES: Record<string, Record<string, unknown>> = {
   flagger: { 'cicd.controller': 'flagger', 'cicd.flagger.strategy': 'canary' },
   argo: { 'cicd.controller': 'argo-rollouts' },
+  'flagger-bg': { 'cicd.controller': 'flagger', 'cicd.flagger.strategy': 'blue-green' },
 };
 
 interface Case {
@@ -188,19 +189,22 @@ describe('mesh wiring of the charts and the namespace', () => {
   test('canaries route through the mesh: Flagger providers and Gateway API parents, Argo traffic routers and mesh routes', () => {
     const canary = (c: string) => values(caseOf(c), 'pay');
     expect(canary('linkerd-five-flagger').canary.provider).toBe('gatewayapi:v1');
-    expect(canary('linkerd-five-flagger').meshRoute.flagger.gatewayRefs).toEqual([{ group: '', kind: 'Service', name: 'pay', namespace: 'shop', port: 8082 }]);
+    expect(canary('linkerd-five-flagger').trafficRoute.flagger.gatewayRefs).toEqual([{ group: '', kind: 'Service', name: 'pay', namespace: 'shop', port: 8082 }]);
     expect(canary('istio-sidecar-five-flagger').canary.provider).toBe('istio');
-    expect(canary('istio-sidecar-five-flagger').meshRoute.flagger.retries).toMatchObject({ attempts: 2 });
+    expect(canary('istio-sidecar-five-flagger').trafficRoute.flagger.retries).toMatchObject({ attempts: 2 });
     expect(canary('istio-ambient-five-flagger').canary.provider).toBe('gatewayapi:v1');
-    // Flagger owns the routes: none generated.
+    // Flagger owns the routes, in either strategy: none generated; blue/green switches through the same parents.
     expect(find(caseOf('linkerd-five-flagger'), 'HTTPRoute').filter((r) => r.spec.parentRefs[0].kind === 'Service')).toEqual([]);
+    expect(find(caseOf('istio-sidecar-five-flagger-bg'), 'VirtualService')).toEqual([]);
+    expect(values(caseOf('linkerd-five-flagger-bg'), 'pay').trafficRoute.flagger.gatewayRefs).toHaveLength(1);
+    expect(values(caseOf('linkerd-five-flagger-bg'), 'pay').meshAnalysis).toBeUndefined();
 
-    const argo = values(caseOf('linkerd-five-argo'), 'orders').meshRoute.rollout;
+    const argo = values(caseOf('linkerd-five-argo'), 'orders').trafficRoute.rollout;
     expect(argo.trafficRouting.plugins['argoproj-labs/gatewayAPI']).toEqual({ grpcRoute: 'orders-mesh', namespace: 'shop' });
     const route = find(caseOf('linkerd-five-argo'), 'GRPCRoute', 'orders-mesh')[0]!;
     expect(route.spec.rules[0].backendRefs.map((b: K8s) => [b.name, b.weight])).toEqual([['orders-stable', 100], ['orders-canary', 0]]);
     expect(caseOf('linkerd-five-argo').rendered.tree.has('deploy/mesh/argo-rollouts-gatewayapi.yaml')).toBe(true);
-    const sidecar = values(caseOf('istio-sidecar-five-argo'), 'pay').meshRoute.rollout;
+    const sidecar = values(caseOf('istio-sidecar-five-argo'), 'pay').trafficRoute.rollout;
     expect(sidecar.trafficRouting.istio.virtualService).toEqual({ name: 'pay-mesh', routes: ['from-web', 'from-orders', 'default'] });
     // Mesh checks where the mesh can measure the canary alone; Istio ambient cannot for a Rollout.
     expect(values(caseOf('linkerd-five-argo'), 'pay').meshAnalysis.enabled).toBe(true);

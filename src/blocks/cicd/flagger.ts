@@ -2,10 +2,10 @@
 // Prometheus success rate and p99 latency; failed checks route everything back to the primary. The Canary's
 // provider must match the mesh/gateway (discovery/traffic.ts): with neither it is `kubernetes`, which supports
 // blue/green only (rule CR-34 rejects a canary there). The mesh block adds the routing fields and the mesh's
-// own request-metric checks (values meshRoute, meshAnalysis).
+// own request-metric checks (values trafficRoute, meshAnalysis).
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
-import { flaggerProvider } from '../discovery/traffic.js';
+import { flaggerProvider, gatewayTrafficRoute, TRAFFIC_ROUTE_SCHEMA } from '../discovery/traffic.js';
 import { analysisOptions, analysisQuestions, chartTemplates, prometheusFor } from './delivery.js';
 
 export default defineBlock({
@@ -34,11 +34,12 @@ export default defineBlock({
     const address = prometheusFor(ctx);
     const ns = ctx.project.namespace;
     return {
-      chart: () => ({
+      chart: (service) => ({
         extraValues: {
+          ...gatewayTrafficRoute(ctx, service),
           canary: {
             enabled: true,
-            provider: flaggerProvider(ctx),
+            provider: flaggerProvider(ctx, service),
             strategy: o.strategy === 'canary' ? 'canary' : 'blueGreen',
             progressDeadlineSeconds: 600,
             analysis: {
@@ -54,7 +55,7 @@ export default defineBlock({
             },
           },
         },
-        valuesSchema: { canary: CANARY_SCHEMA },
+        valuesSchema: { canary: CANARY_SCHEMA, ...TRAFFIC_ROUTE_SCHEMA },
       }),
       make: [{ name: 'canary-status', help: 'Show the Flagger canaries', recipe: [`kubectl -n ${ns} get canaries`] }],
       notes: [`Flagger: install it with meshProvider=${flaggerProvider(ctx)} and metricsServer pointing at Prometheus (domain.md §4.6).`],

@@ -16,7 +16,7 @@ import { SERVICE_LABEL } from '../network-policy/compile.js';
 import { accessReasons, meta, MESH_POLICY_DIR, NAMESPACE_POLICY_FILE, objectsFile } from './mesh-files.js';
 import { identitySources, inboundAccess, plaintextPaths, plaintextSources, type PortAccess, type ServiceAccess } from './mesh-model.js';
 import { canaryService, stableService } from './mesh-delivery.js';
-import { meshCanary } from './traffic.js';
+import { routeOwner } from './traffic.js';
 
 const SECURITY = 'security.istio.io/v1';
 /** Name and ServiceAccount of the namespace waypoint (Istio names a waypoint's objects after its Gateway). */
@@ -90,8 +90,8 @@ function serviceObjects(svc: ServiceAccess, o: Opts): Record<string, unknown>[] 
 /** deploy/mesh/policy/: the namespace's mTLS and allow-nothing, and one file per service. */
 export function istioPolicyFiles(ctx: FilesContext, own: string, dataplane: 'sidecar' | 'ambient', waypoint: boolean): FileSpec[] {
   const ns = ctx.project.namespace;
-  const controller = meshCanary(ctx);
-  const flagger = ctx.has('cicd/flagger');
+  const controller = routeOwner(ctx);
+  const flagger = controller === 'flagger';
   const o: Opts = {
     ns,
     dataplane,

@@ -14,7 +14,7 @@ import { deliveryReadme, gatewayApiData, meshApply, meshMake, sharedMeshFiles } 
 import { deliveryChart } from './mesh-delivery.js';
 import { meshNetwork, skipPortsChart, MESH_POLICY_DIR } from './mesh-files.js';
 import { calleeRoutes } from './mesh-model.js';
-import { meshCanary, type MeshKind } from './traffic.js';
+import { routeOwner, type MeshKind } from './traffic.js';
 
 export const ISTIO = { version: '1.30.3', repo: 'https://istio-release.storage.googleapis.com/charts' } as const;
 const DIR = 'deploy/mesh/istio';
@@ -36,8 +36,8 @@ const Options = z
 type O = z.infer<typeof Options>;
 
 const kindOf = (o: O): MeshKind => (o.dataplane === 'sidecar' ? 'istio-sidecar' : 'istio-ambient');
-/** Ambient needs a waypoint for L7: a call edge (timeouts, per-request gRPC balancing) or a canary to shift. */
-export const needsWaypoint = (ctx: Pick<BlockContext, 'config' | 'has' | 'graph'>, o: O) => o.dataplane === 'ambient' && (ctx.graph.calls.length > 0 || meshCanary(ctx) !== undefined);
+/** Ambient needs a waypoint for L7: a call edge (timeouts, per-request gRPC balancing) or routes a controller shifts. */
+export const needsWaypoint = (ctx: Pick<BlockContext, 'config' | 'has' | 'graph'>, o: O) => o.dataplane === 'ambient' && (ctx.graph.calls.length > 0 || routeOwner(ctx) !== undefined);
 
 function data(ctx: BlockContext<O>) {
   return {

@@ -7,7 +7,7 @@ import { ARGO_PLUGIN_FILE, argoPluginFiles, MESH_POLICY_DIR, MESH_ROUTES_DIR } f
 import { calleeRoutes } from './mesh-model.js';
 import { deliveryTemplates } from './mesh-delivery.js';
 import { routeFiles, type RouteTarget } from './mesh-routes.js';
-import { ARGO_GATEWAYAPI_PLUGIN, argoRouter, meshCanary, type MeshKind } from './traffic.js';
+import { ARGO_GATEWAYAPI_PLUGIN, argoRouter, meshCanary, routeOwner, type MeshKind } from './traffic.js';
 
 /**
  * The Gateway API bundle the meshes accept: Linkerd edge-26.8.3 tests v1.2.1 and v1.5.1
@@ -35,10 +35,10 @@ export function gatewayApiData(config: BlockContext['config']) {
 
 /** The services that get a mesh route: the callees, or every service when Argo Rollouts shifts its canary. */
 export function routeTargets(ctx: Pick<FilesContext, 'config' | 'has' | 'services' | 'graph'>, mesh: MeshKind): RouteTarget[] {
-  const controller = meshCanary(ctx);
-  if (controller === 'flagger') return [];
+  const owner = routeOwner(ctx);
+  if (owner === 'flagger') return [];
   const routes = calleeRoutes(ctx.graph);
-  const argo = controller === 'argo-rollouts';
+  const argo = owner === 'argo-rollouts';
   return ctx.services
     .map((s) => ({ service: s.name, port: s.port, protocol: s.protocol, route: routes.find((r) => r.service === s.name) }))
     .filter((t) => argo || (t.route && !(mesh === 'istio-ambient' && t.protocol === 'grpc'))); // ambient gRPC: nothing for the route to say
@@ -46,7 +46,7 @@ export function routeTargets(ctx: Pick<FilesContext, 'config' | 'has' | 'service
 
 /** Routes, canary templates and the Argo plugin: the files every mesh block adds. */
 export function sharedMeshFiles(ctx: FilesContext, mesh: MeshKind): FileSpec[] {
-  const argo = meshCanary(ctx) === 'argo-rollouts';
+  const argo = routeOwner(ctx) === 'argo-rollouts';
   return [...routeFiles(routeTargets(ctx, mesh), mesh, ctx.project.namespace, argo), ...deliveryTemplates(ctx), ...argoPluginFiles(ctx)];
 }
 
@@ -69,20 +69,27 @@ export function meshMake(ctx: Pick<BlockContext, 'config' | 'has'>, install: str
 
 /** README lines on routing and canaries through the mesh. */
 export function deliveryReadme(ctx: Pick<BlockContext, 'config' | 'has' | 'graph'>, mesh: MeshKind): string[] {
-  const controller = meshCanary(ctx);
+  const controller = routeOwner(ctx);
   const lines = [
     calleeRoutes(ctx.graph).length
-      ? `Calls: \`${MESH_ROUTES_DIR}/<callee>.yaml\` carries each call edge's timeout and retries (\`services[].calls[].timeout/retries\`); the mesh balances every request, gRPC included, so callers dial the plain Service name.`
-      : 'Calls: no service declares calls yet; each declared call gets a route with its timeout and retries.',
+      ? `- Calls: \`${MESH_ROUTES_DIR}/<callee>.yaml\` carries each call edge's timeout and retries (\`services[].calls[].timeout/retries\`)` +
+        (mesh === 'istio-ambient' ? ' (timeouts only: retries stay in the clients)' : '') +
+        '; the mesh balances every request, gRPC included, so callers dial the plain Service name.'
+      : '- Calls: no service declares calls yet; each declared call gets a route with its timeout and retries.',
   ];
-  if (controller === 'flagger') lines.push("Canary (Flagger): Flagger generates each service's route and shifts its weights; the Canary carries the calls' timeout and retries (`meshRoute.flagger` in the chart values).");
+  if (controller === 'flagger') {
+    lines.push(
+      "- Progressive delivery (Flagger): Flagger generates each service's route and shifts or switches it; the Canary carries the calls' timeout and retries (`trafficRoute.flagger` in the chart values).",
+      '  Requests that reach a service without the mesh (from a gateway outside it) go to the primary pods only.',
+    );
+  }
   if (controller === 'argo-rollouts') {
     lines.push(
       argoRouter(ctx) === 'istio'
-        ? 'Canary (Argo Rollouts): the Rollout shifts the weights of the VirtualService routes between `<service>-stable` and `<service>-canary`.'
-        : `Canary (Argo Rollouts): the Rollout shifts the weights of the mesh route between \`<service>-stable\` and \`<service>-canary\` through the Gateway API plugin ${ARGO_GATEWAYAPI_PLUGIN.version}: run \`make rollouts-plugin-install\` once after installing Argo Rollouts.`,
+        ? '- Canary (Argo Rollouts): the Rollout shifts the weights of the VirtualService routes between `<service>-stable` and `<service>-canary`.'
+        : `- Canary (Argo Rollouts): the Rollout shifts the weights of the mesh route between \`<service>-stable\` and \`<service>-canary\` through the Gateway API plugin ${ARGO_GATEWAYAPI_PLUGIN.version}: run \`make rollouts-plugin-install\` once after installing Argo Rollouts.`,
+      '  Requests that reach a service without the mesh (from a gateway outside it) are spread over stable and canary pods by replica count.',
     );
   }
-  if (controller && mesh) lines.push('Calls that reach a service without going through the mesh (through a gateway outside it) are not shifted: they go to the stable pods under Flagger and to every pod under Argo Rollouts.');
   return lines;
 }

@@ -1,8 +1,8 @@
 // Progressive delivery through the mesh: what the mesh blocks add to the charts when Flagger or Argo Rollouts
 // runs a canary. Two values keys of their own, read by hooks in the controllers' chart templates:
-//   meshRoute.flagger  merged into the Canary's spec.service: Gateway API parents (GAMMA), the call edges'
+//   trafficRoute.flagger  merged into the Canary's spec.service: Gateway API parents (GAMMA), the call edges'
 //                      timeout and retries (Istio fields, or Linkerd route annotations on the apex);
-//   meshRoute.rollout  merged into the Rollout's canary strategy: stable/canary Services and the traffic router;
+//   trafficRoute.rollout  merged into the Rollout's canary strategy: stable/canary Services and the traffic router;
 //   meshAnalysis       extra checks on the mesh's own request metrics (Linkerd response_total, Istio
 //                      istio_requests_total), measured at the proxy: they see failures the service never
 //                      answered (refused connections, timeouts). They measure the canary pods alone, count only
@@ -14,7 +14,7 @@ import type { ResolvedService } from '../../config/schema.js';
 import { prometheusFor } from '../cicd/delivery.js';
 import { prometheusOperatorSelected } from '../observability/shared.js';
 import { durationText, type CalleeRoute } from './mesh-model.js';
-import { argoRouter, flaggerGatewayRefs, meshCanary, type MeshKind } from './traffic.js';
+import { argoRouter, flaggerGatewayRefs, meshCanary, routeOwner, TRAFFIC_ROUTE_SCHEMA, type MeshKind } from './traffic.js';
 
 /** Analysis cadence of the mesh checks (one window of traffic per measurement). */
 const ANALYSIS = { interval: '1m', window: '2m', count: 5, failureLimit: 1 } as const;
@@ -24,7 +24,7 @@ const GRPC_FAILURES = '2|4|8|12|13|14|15';
 export const stableService = (s: string) => `${s}-stable`;
 export const canaryService = (s: string) => `${s}-canary`;
 /** Name of the east-west route (or VirtualService) of a service. */
-export const meshRouteName = (s: string) => `${s}-mesh`;
+export const trafficRouteName = (s: string) => `${s}-mesh`;
 
 interface Selector {
   metric: { total: string; latencyBucket: string; latencyDivisor: number };
@@ -90,23 +90,24 @@ export interface DeliveryInput {
   linkerdAnnotations?: (r: CalleeRoute) => Record<string, string>;
 }
 
-/** meshRoute and meshAnalysis values of one service (nothing when no canary runs through the mesh). */
+/** trafficRoute and meshAnalysis values of one service (nothing when no controller routes through the mesh). */
 export function deliveryChart(ctx: BlockContext, input: DeliveryInput): (service: ResolvedService) => ChartContribution {
-  const controller = meshCanary(ctx);
-  if (!controller) return () => ({});
+  const owner = routeOwner(ctx);
+  if (!owner) return () => ({});
+  const canary = meshCanary(ctx);
   const cicd = (ctx.config.cicd ?? {}) as Record<string, Thresholds | undefined>;
-  const o = cicd[controller] ?? {};
+  const o = cicd[owner] ?? {};
   const address = prometheusFor({ has: ctx.has, options: { prometheusAddress: o.prometheusAddress ?? '' } });
-  const analysisOn = o.analysis !== false && address !== '' && !meshAnalysisGap(ctx, input.mesh);
+  const analysisOn = canary !== undefined && o.analysis !== false && address !== '' && !meshAnalysisGap(ctx, input.mesh);
   return (service) => {
     const route = input.routes.find((r) => r.service === service.name);
-    const meshRoute = controller === 'flagger' ? { flagger: flaggerService(ctx, service, route, input) } : { rollout: rolloutStrategy(ctx, service, route) };
-    const values: Record<string, unknown> = { meshRoute };
+    const trafficRoute = owner === 'flagger' ? { flagger: flaggerService(ctx, service, route, input) } : { rollout: rolloutStrategy(ctx, service, route) };
+    const values: Record<string, unknown> = { trafficRoute };
     if (analysisOn) {
-      const queries = meshQueries(input.mesh, controller, ctx.project.namespace, service.protocol, o.minRequests ?? 20);
+      const queries = meshQueries(input.mesh, owner, ctx.project.namespace, service.protocol, o.minRequests ?? 20);
       values.meshAnalysis = {
         enabled: true,
-        controller,
+        controller: owner,
         prometheusAddress: address,
         ...ANALYSIS,
         successRate: o.successRate ?? 0.99,
@@ -140,10 +141,10 @@ function rolloutStrategy(ctx: BlockContext, s: ResolvedService, route: CalleeRou
   if (router === 'istio') {
     // Every HTTP route of the VirtualService (one per caller, then the default; mesh-routes.ts) gets the weights.
     const routes = [...(route?.callers ?? []).map((c) => `from-${c.from}`), 'default'];
-    return { ...base, trafficRouting: { istio: { virtualService: { name: meshRouteName(s.name), routes } } } };
+    return { ...base, trafficRouting: { istio: { virtualService: { name: trafficRouteName(s.name), routes } } } };
   }
   const kind = s.protocol === 'grpc' ? 'grpcRoute' : 'httpRoute';
-  return { ...base, trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': { [kind]: meshRouteName(s.name), namespace: ctx.project.namespace } } } };
+  return { ...base, trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': { [kind]: trafficRouteName(s.name), namespace: ctx.project.namespace } } } };
 }
 
 /** The chart templates this adds: the mesh checks of the controller, and a Rollout's stable/canary Services. */
@@ -156,15 +157,7 @@ export function deliveryTemplates(ctx: Pick<BlockContext, 'config' | 'has' | 'se
 
 const str = { type: 'string' };
 const DELIVERY_SCHEMA: Record<string, object> = {
-  meshRoute: {
-    type: 'object',
-    description: 'Canary routing through the service mesh (added by the mesh block)',
-    additionalProperties: false,
-    properties: {
-      flagger: { type: 'object', description: 'Merged into the Flagger Canary spec.service (gatewayRefs, timeout, retries, apex)' },
-      rollout: { type: 'object', description: 'Merged into the Argo Rollout spec.strategy.canary (stableService, canaryService, trafficRouting)' },
-    },
-  },
+  ...TRAFFIC_ROUTE_SCHEMA,
   meshAnalysis: {
     type: 'object',
     description: "Canary checks on the mesh's own request metrics (added by the mesh block)",

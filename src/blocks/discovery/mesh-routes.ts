@@ -13,7 +13,7 @@
 // Canary (mesh-delivery.ts).
 import type { FileSpec } from '../../catalog/define.js';
 import { SERVICE_LABEL } from '../network-policy/compile.js';
-import { canaryService, meshRouteName, stableService } from './mesh-delivery.js';
+import { canaryService, trafficRouteName, stableService } from './mesh-delivery.js';
 import { meta, MESH_ROUTES_DIR, objectsFile } from './mesh-files.js';
 import { durationText, type CalleeRoute } from './mesh-model.js';
 import type { MeshKind } from './traffic.js';
@@ -58,7 +58,7 @@ function gammaRoute(t: RouteTarget, ns: string, mesh: 'linkerd' | 'istio-ambient
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind,
-    metadata: meta(meshRouteName(t.service), ns, { annotations }),
+    metadata: meta(trafficRouteName(t.service), ns, { annotations }),
     spec: { parentRefs: [{ group: '', kind: 'Service', name: t.service, port: t.port }], rules: [rule] },
   };
 }
@@ -84,7 +84,7 @@ function virtualService(t: RouteTarget, ns: string, argo: boolean): Record<strin
   return {
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
-    metadata: meta(meshRouteName(t.service), ns),
+    metadata: meta(trafficRouteName(t.service), ns),
     spec: { hosts: [host], http },
   };
 }

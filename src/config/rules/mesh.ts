@@ -89,10 +89,10 @@ export const MESH_RULES: Rule[] = [
     id: 'CN-MESH-04',
     severity: 'info',
     paths: ['discovery.istio.dataplane'],
-    when: (c) => ambient(c) && (hasCalls(c) || canary(c)),
+    when: (c) => ambient(c) && (hasCalls(c) || canary(c) || controller(c) === 'flagger'),
     message:
       'Istio ambient: ztunnel enforces only L4, so a waypoint (deploy/mesh/istio/waypoint.yaml) carries the L7 work: per-call timeouts and retries, per-request gRPC balancing, ' +
-      'canary traffic shifting; the callers are authorized at the waypoint and each pod admits only the waypoint',
+      'the routes a canary controller shifts; the callers are authorized at the waypoint and each pod admits only the waypoint',
   },
   {
     id: 'CN-MESH-18',
