@@ -106,8 +106,11 @@ export interface Contributions {
   validate?: ValidateStep[];
   gitignore?: string[];
   diagram?: { nodes?: DiagramNode[]; edges?: DiagramEdge[] };
-  /** Called once per service; merged into that service's chart values. */
-  chart?: (service: ResolvedService) => ChartContribution;
+  /**
+   * Called once per service; merged into that service's chart values. `network` is every block's merged
+   * network contribution (e.g. a mesh reads which of the service's edges need special handling).
+   */
+  chart?: (service: ResolvedService, network: MergedNetwork) => ChartContribution;
   /** Called once per service: libraries and components the block's code adds to its skeleton. */
   skeleton?: (service: ResolvedService) => SkeletonContribution;
   /** Printed after `init`/`regenerate` (next steps, e.g. "create the Secret with ..."). */
@@ -277,10 +280,10 @@ export function mergeContributions(list: Contributions[], blocks: string[] = [])
   return m;
 }
 
-export function mergeChart(list: Contributions[], service: ResolvedService): MergedChart {
+export function mergeChart(list: Contributions[], service: ResolvedService, network: MergedNetwork = emptyNetwork()): MergedChart {
   const m: MergedChart = { podAnnotations: {}, podLabels: {}, env: [], imagePullSecrets: [], extraValues: {}, valuesSchema: {} };
   for (const c of list) {
-    const part = c.chart?.(service);
+    const part = c.chart?.(service, network);
     if (!part) continue;
     Object.assign(m.podAnnotations, part.podAnnotations);
     Object.assign(m.podLabels, part.podLabels);

@@ -46,6 +46,11 @@ export interface NetworkEdge {
   from: PeerRef;
   to: PeerRef;
   ports: NetworkPort[];
+  /**
+   * HTTP paths the edge is limited to, when it is known to use only these (a Prometheus scrape:
+   * `/metrics`): layers that see requests (a mesh's L7 authorization) may then allow just those.
+   */
+  paths?: string[];
   /** Why the edge exists, for people: "web calls orders", "Prometheus scrapes /metrics". */
   reason: string;
 }

@@ -37,6 +37,8 @@ import envoyGateway from '../blocks/discovery/envoy-gateway.js';
 import envoy from '../blocks/discovery/envoy.js';
 import existingGateway from '../blocks/discovery/existing.js';
 import ingressNginx from '../blocks/discovery/ingress-nginx.js';
+import linkerd from '../blocks/discovery/linkerd.js';
+import istio from '../blocks/discovery/istio.js';
 import netpolKubernetes from '../blocks/network-policy/kubernetes.js';
 import calico from '../blocks/network-policy/calico.js';
 import cilium from '../blocks/network-policy/cilium.js';
@@ -56,5 +58,5 @@ import natsOperator from '../blocks/messaging/nats-operator.js';
 
 export const catalog: Catalog = {
   categories: CATEGORIES,
-  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, coredns, envoyGateway, envoy, existingGateway, ingressNginx, netpolKubernetes, calico, cilium, flannel, weaveNet, clusterDefault, rookCeph, vitess, mysql, etcd, tikv, grpc, nats, natsStreaming, natsOperator],
+  blocks: [docker, podman, containerd, crio, dockerEngine, rkt, compose, harbor, externalRegistry, cosign, notation, notaryV1, kyverno, ratify, kubernetes, kubePrometheusStack, prometheus, fluentd, fluentBit, jaeger, jaegerV1, opentracing, githubActions, gitlabCi, tekton, argoRollouts, flagger, coredns, envoyGateway, envoy, existingGateway, ingressNginx, linkerd, istio, netpolKubernetes, calico, cilium, flannel, weaveNet, clusterDefault, rookCeph, vitess, mysql, etcd, tikv, grpc, nats, natsStreaming, natsOperator],
 };

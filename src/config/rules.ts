@@ -12,10 +12,11 @@ import { DISCOVERY_RULES } from './rules/discovery.js';
 import { NETWORK_RULES } from './rules/network.js';
 import { STORAGE_RULES } from './rules/storage.js';
 import { MESSAGING_RULES } from './rules/messaging.js';
+import { MESH_RULES } from './rules/mesh.js';
 
 export { pick, type PartialConfig, type Rule, type Severity } from './rules/define.js';
 
-export const RULES: Rule[] = [...PLATFORM_RULES, ...DELIVERY_RULES, ...SUPPLY_CHAIN_RULES, ...GRAPH_RULES, ...DISCOVERY_RULES, ...NETWORK_RULES, ...STORAGE_RULES, ...MESSAGING_RULES];
+export const RULES: Rule[] = [...PLATFORM_RULES, ...DELIVERY_RULES, ...SUPPLY_CHAIN_RULES, ...GRAPH_RULES, ...DISCOVERY_RULES, ...NETWORK_RULES, ...STORAGE_RULES, ...MESSAGING_RULES, ...MESH_RULES];
 
 /** Evaluates the table against a (partial) config. */
 export function evaluateRules(c: PartialConfig, rules: Rule[] = RULES): Rule[] {

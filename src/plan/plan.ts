@@ -76,7 +76,7 @@ export function plan(r: Resolved, catalog: Catalog): Plan {
   const contrib = mergeContributions(contributions, ['graph', ...blocks.map(fullId)]);
   const chartCache = new Map<string, ReturnType<typeof mergeChart>>();
   const chartFor = (s: Resolved['services'][number]) => {
-    if (!chartCache.has(s.name)) chartCache.set(s.name, mergeChart(contributions, s));
+    if (!chartCache.has(s.name)) chartCache.set(s.name, mergeChart(contributions, s, contrib.network));
     return chartCache.get(s.name)!;
   };
 

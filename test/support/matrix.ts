@@ -268,6 +268,18 @@ export function buildMatrix(): Matrix {
 
   // Rejections: each error rule and each archived block, in a combination that triggers it.
   const invalid: (Combination & { expected: string })[] = [];
+
+  // Progressive delivery through the traffic layer: every controller × mesh/gateway × their enum options
+  // (strategy, data plane), each once; the rules decide which are valid (CR-34: a Flagger canary needs a mesh
+  // or Envoy Gateway) and a rejected one must be refused with its rule's message.
+  for (const row of trafficRows()) {
+    const covered = (c: Combination) => Object.entries(row).every(([k, v]) => (c.row[k] ?? (k.split('.').length === 3 ? optionDefault(k) : defaultOf(k))) === v);
+    if (valid.some(covered)) continue;
+    const name = `traffic-${Object.values(row).join('-')}`;
+    const why = rejection(row);
+    if (!why) valid.push(combination(name, row, valid.length));
+    else if (!Object.entries(row).some(([k, v]) => catalog.blocks.some((b) => `${b.category}.${b.slot}` === k && b.id === v && b.status === 'archived'))) invalid.push({ ...combination(name, row, 0), expected: why });
+  }
   for (const b of catalog.blocks.filter((x) => x.status === 'archived')) {
     invalid.push({ ...combination(`archived-${b.id}`, { [`${b.category}.${b.slot}`]: b.id }, 0), expected: `${b.title} is archived` });
   }
@@ -283,6 +295,29 @@ export function buildMatrix(): Matrix {
     else unreachable.push(`rule ${rule.id} could not be triggered from slot/option choices`);
   }
   return { valid, invalid, uncoveredPairs: uncovered, unreachable };
+}
+
+/** The slots whose blocks shift traffic (progressive delivery, mesh, gateway), crossed with their blocks' asked enum options. */
+export function trafficRows(): Row[] {
+  const slots = ['cicd.controller', 'discovery.mesh', 'discovery.gateway'];
+  const dims = dimensions().filter((d) => slots.includes(d.key));
+  let rows: Row[] = [{}];
+  for (const d of dims) {
+    rows = rows.flatMap((r) =>
+      d.values.flatMap((v) => {
+        const [cat, slot] = d.key.split('.');
+        const block = catalog.blocks.find((b) => b.category === cat && b.slot === slot && b.id === v);
+        let variants: Row[] = [{ ...r, [d.key]: v }];
+        // Choices the walk asks (strategy, data plane), not the tuning options it leaves to --set.
+        const asked = (key: string) => block !== undefined && (block.questions as Record<string, unknown>)[key.split('.')[2]!] != null;
+        for (const o of optionValues().filter((x) => block && x.block === `${d.key}=${v}` && typeof x.values[0] === 'string' && asked(x.key))) {
+          variants = variants.flatMap((x) => o.values.map((ov) => ({ ...x, [o.key]: ov })));
+        }
+        return variants;
+      }),
+    );
+  }
+  return rows;
 }
 
 function defaultOf(key: string): unknown {

@@ -1,24 +1,19 @@
 // Flagger (domain.md §4.6): a Canary per service that takes over its Deployment, with MetricTemplates on
 // Prometheus success rate and p99 latency; failed checks route everything back to the primary. The Canary's
-// provider must match the mesh/ingress (CR-34): with no mesh selected it is `kubernetes`, which supports
-// blue/green only (rule CR-34 in src/config/rules.ts rejects a canary there). The chart renders no Service
-// of its own under Flagger (Flagger generates it), the ServiceMonitor, PDB and restart alert cover the
-// -primary pods, the checks measure the canary pods alone with a minimum request count, and Flagger's load
-// tester (deploy/flagger/loadtester.yaml) drives traffic to the canary during the analysis (issue 14, 3 and 5).
+// provider must match the mesh/gateway (discovery/traffic.ts): with neither it is `kubernetes`, which supports
+// blue/green only (rule CR-34 rejects a canary there). The mesh block adds the routing fields and the mesh's
+// own request-metric checks (values trafficRoute, meshAnalysis). The chart renders no Service of its own under
+// Flagger (Flagger generates it), the ServiceMonitor, PDB and restart alert cover the -primary pods, the checks
+// measure the canary pods alone with a minimum request count, and Flagger's load tester
+// (deploy/flagger/loadtester.yaml) drives traffic to the canary during the analysis.
 import { z } from 'zod';
-import { defineBlock, type BlockContext } from '../../catalog/define.js';
+import { defineBlock } from '../../catalog/define.js';
+import { flaggerProvider, gatewayTrafficRoute, TRAFFIC_ROUTE_SCHEMA } from '../discovery/traffic.js';
 import { LOAD_TARGET, LOADTESTER_IMAGE, analysisOptions, analysisQuestions, chartTemplates, prometheusFor } from './delivery.js';
 
-/** Flagger provider per mesh/ingress block (charts/flagger/values.yaml meshProvider values, CR-34). */
-const PROVIDERS: [block: string, provider: string][] = [
-  ['discovery/istio', 'istio'],
-  ['discovery/linkerd', 'gatewayapi:v1beta1'],
-];
-/** Flagger chart version (charts/flagger/Chart.yaml at v1.44.0, domain.md §0). */
+/** Flagger chart version (fluxcd/flagger charts/flagger/Chart.yaml at v1.44.0). */
 export const FLAGGER_VERSION = '1.44.0';
 const LOADTESTER_FILE = 'deploy/flagger/loadtester.yaml';
-
-export const flaggerProvider = (ctx: Pick<BlockContext, 'has'>): string => PROVIDERS.find(([b]) => ctx.has(b))?.[1] ?? 'kubernetes';
 
 export default defineBlock({
   id: 'flagger',
@@ -57,11 +52,12 @@ export default defineBlock({
     const address = prometheusFor(ctx);
     const ns = ctx.project.namespace;
     return {
-      chart: () => ({
+      chart: (service) => ({
         extraValues: {
+          ...gatewayTrafficRoute(ctx, service),
           canary: {
             enabled: true,
-            provider: flaggerProvider(ctx),
+            provider: flaggerProvider(ctx, service),
             strategy: o.strategy === 'canary' ? 'canary' : 'blueGreen',
             progressDeadlineSeconds: 600,
             analysis: {
@@ -84,7 +80,7 @@ export default defineBlock({
             },
           },
         },
-        valuesSchema: { canary: CANARY_SCHEMA },
+        valuesSchema: { canary: CANARY_SCHEMA, ...TRAFFIC_ROUTE_SCHEMA },
       }),
       make: [
         { name: 'canary-status', help: 'Show the Flagger canaries', recipe: [`kubectl -n ${ns} get canaries`] },

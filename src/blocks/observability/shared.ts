@@ -66,7 +66,13 @@ export function scrapeNetwork(services: ResolvedService[], serviceAccount: strin
     peers: [{ id: 'prometheus', title: 'Prometheus', namespace: MONITORING_NAMESPACE, podLabels: { 'app.kubernetes.io/name': 'prometheus' }, serviceAccount }],
     edges: services
       .filter(serviceExposesMetrics)
-      .map((s) => ({ from: { peer: 'prometheus' }, to: { service: s.name }, ports: [{ port: metricsPort(s), protocol: 'TCP' as const, appProtocol: 'http' as const }], reason: `Prometheus scrapes ${s.name} /metrics` })),
+      .map((s) => ({
+        from: { peer: 'prometheus' },
+        to: { service: s.name },
+        ports: [{ port: metricsPort(s), protocol: 'TCP' as const, appProtocol: 'http' as const }],
+        paths: ['/metrics'],
+        reason: `Prometheus scrapes ${s.name} /metrics`,
+      })),
   };
 }
 

@@ -53,6 +53,8 @@ export default defineBlock({
           id: `helm-test:${s.name}`,
           title: `helm test pod of ${s.name}`,
           podLabels: { 'app.kubernetes.io/component': 'helm-test', 'app.kubernetes.io/instance': s.name },
+          // templates/tests/serviceaccount.yaml: its own identity, so a mesh can authorize exactly this pod.
+          serviceAccount: `${s.name}-test`,
         })),
         edges: ctx.services.map((s) => ({
           from: { peer: `helm-test:${s.name}` },

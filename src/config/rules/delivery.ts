@@ -21,14 +21,21 @@ export const DELIVERY_RULES: Rule[] = [
     id: 'CR-34',
     severity: 'error',
     paths: ['cicd.flagger.strategy', 'cicd.controller'],
-    // No mesh/ingress block is selected (discovery answers other than istio/linkerd): Flagger's provider is
-    // `kubernetes`, which only does blue/green (docs/gitbook/usage/deployment-strategies.md).
-    when: (c) =>
-      pick(c, 'cicd.controller') === 'flagger' &&
-      pick(c, 'cicd.flagger.strategy') === 'canary' &&
-      !Object.values((c.discovery ?? {}) as Record<string, unknown>).some((v) => v === 'istio' || v === 'linkerd'),
-    message: "Flagger without a service mesh uses the 'kubernetes' provider, which supports blue/green only, not canary traffic shifting",
-    fix: '--set cicd.flagger.strategy=blue-green, or choose a service mesh (Istio or Linkerd), or --cicd-controller argo-rollouts',
+    // Flagger shifts canary traffic through a provider (charts/flagger/values.yaml meshProvider): a mesh
+    // (Istio sidecars: istio; Linkerd and Istio ambient: gatewayapi:v1 east-west) or Envoy Gateway
+    // (gatewayapi:v1, north-south: only exposed services get traffic through it). Without one, Flagger's
+    // provider is `kubernetes`, which does blue/green only (docs/gitbook/usage/deployment-strategies.md).
+    when: (c) => {
+      if (pick(c, 'cicd.controller') !== 'flagger' || pick(c, 'cicd.flagger.strategy') !== 'canary') return false;
+      const mesh = pick(c, 'discovery.mesh');
+      if (mesh === 'istio' || mesh === 'linkerd') return false;
+      const services = Array.isArray(c.services) ? (c.services as { expose?: unknown }[]) : [];
+      const allExposed = services.length > 0 && services.every((s) => s?.expose !== undefined && s.expose !== false);
+      return !(pick(c, 'discovery.gateway') === 'envoy-gateway' && allExposed);
+    },
+    message:
+      "Flagger canary needs a traffic provider: a service mesh (Istio or Linkerd), or Envoy Gateway with every service exposed; otherwise Flagger's 'kubernetes' provider supports blue/green only",
+    fix: '--discovery-mesh linkerd (or istio), or --set cicd.flagger.strategy=blue-green, or --cicd-controller argo-rollouts',
   },
   {
     id: 'CR-40',

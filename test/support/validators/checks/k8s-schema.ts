@@ -5,6 +5,8 @@
 // as not validated, never passed.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readdir, readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { parseAllDocuments } from 'yaml';
 import path from 'node:path';
 import type { K8sObject, Tree } from '../inventory.js';
 import { objectLabel } from '../inventory.js';
@@ -61,6 +63,20 @@ export function strictify(s: unknown, root = false): Schema {
   if (isObj(s.items)) out.items = strictify(s.items);
   for (const k of ['allOf', 'anyOf', 'oneOf'] as const) if (Array.isArray(s[k])) out[k] = (s[k] as unknown[]).map((x) => strictify(x));
   if (isObj(s.not)) out.not = strictify(s.not);
+  return out;
+}
+
+/**
+ * The raw schemas of the npm packages lost `x-kubernetes-preserve-unknown-fields`; what it marked is left as
+ * an object with no declared properties (e.g. Argo Rollouts `trafficRouting.plugins`, free-form per plugin).
+ * Such an object takes any field: it has nothing to check it against.
+ */
+function openFreeForm(s: unknown): Schema {
+  if (Array.isArray(s)) return s.map(openFreeForm) as unknown as Schema;
+  if (!isObj(s)) return s as Schema;
+  const out: Schema = {};
+  for (const [k, v] of Object.entries(s)) out[k] = k === 'properties' && isObj(v) ? Object.fromEntries(Object.entries(v).map(([p, x]) => [p, openFreeForm(x)])) : openFreeForm(v);
+  if (s.type === 'object' && isObj(s.properties) && Object.keys(s.properties).length === 0 && s.additionalProperties === undefined) out['x-kubernetes-preserve-unknown-fields'] = true;
   return out;
 }
 
@@ -140,7 +156,7 @@ function npmValidator(key: string, crd: NpmCrd, a: Ajv): Promise<ObjectValidator
       if (!m) throw new Error(`no schema literal in ${crd.file}`);
       const raw = JSON.parse(m[1]!.replace(/"io\.k8s\.apimachinery\.pkg\.apis\.meta\.v1\.ObjectMeta#"/g, '"k8s#/definitions/V1ObjectMeta"')) as Schema;
       SCHEMA_PATCHES[key]?.(raw);
-      const fn = a.compile(strictify(raw, true));
+      const fn = a.compile(strictify(openFreeForm(raw), true));
       return (o: unknown): string[] => (fn(o) ? [] : ajvMessages(fn.errors));
     })();
     npmValidators.set(key, v);
@@ -191,25 +207,55 @@ interface TreeCrd {
   validators: Map<string, ValidateFunction>;
 }
 
-function treeCrds(tree: Tree, a: Ajv): TreeCrd {
+/** apiVersion/kind → validator of every CustomResourceDefinition object (versions with a schema). */
+function crdValidators(crds: Record<string, unknown>[], a: Ajv, onError: (crd: Record<string, unknown>, version: string, e: Error) => void): Map<string, ValidateFunction> {
   const validators = new Map<string, ValidateFunction>();
-  for (const { obj, file } of tree.objects) {
+  for (const obj of crds) {
     if (obj.kind !== 'CustomResourceDefinition' || obj.apiVersion !== 'apiextensions.k8s.io/v1' || !isObj(obj.spec)) continue;
     const spec = obj.spec;
     const group = spec.group;
     const kind = isObj(spec.names) ? spec.names.kind : undefined;
     if (typeof group !== 'string' || typeof kind !== 'string' || !Array.isArray(spec.versions)) continue;
     for (const v of spec.versions) {
-      if (!isObj(v) || typeof v.name !== 'string') continue;
+      if (!isObj(v) || typeof v.name !== 'string' || v.served === false) continue;
       const s = isObj(v.schema) ? v.schema.openAPIV3Schema : undefined;
       if (!isObj(s)) continue;
       try {
         validators.set(`${group}/${v.name}/${kind}`, a.compile(strictify(s, true)));
       } catch (e) {
-        tree.rep.fail(CHECK, file, objectLabel(obj), `CRD schema for version ${v.name} does not compile: ${(e as Error).message}`);
+        onError(obj, v.name, e as Error);
       }
     }
   }
+  return validators;
+}
+
+// Upstream CRDs vendored beside these checks (crds/SOURCES.md): the mesh kinds no npm package carries at
+// the generated versions. Helm-template CRDs keep template expressions in metadata only: those lines go.
+const VENDORED_CRDS = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'crds');
+let vendored: Promise<Map<string, ValidateFunction>> | undefined;
+function vendoredCrds(a: Ajv): Promise<Map<string, ValidateFunction>> {
+  vendored ??= (async () => {
+    const objects: Record<string, unknown>[] = [];
+    for (const f of (await readdir(VENDORED_CRDS)).filter((n) => n.endsWith('.yaml.gz')).sort()) {
+      let text = gunzipSync(await readFile(path.join(VENDORED_CRDS, f))).toString('utf8');
+      if (f.includes('.helm-template.')) text = text.split('\n').filter((l) => !l.includes('{{')).join('\n');
+      for (const d of parseAllDocuments(text)) if (isObj(d.toJS())) objects.push(d.toJS() as Record<string, unknown>);
+    }
+    return crdValidators(objects, a, (crd, v, e) => {
+      throw new Error(`vendored CRD ${String((crd.metadata as { name?: string })?.name)} ${v}: ${e.message}`);
+    });
+  })();
+  return vendored;
+}
+
+function treeCrds(tree: Tree, a: Ajv): TreeCrd {
+  const crds = tree.objects.filter((o) => o.obj.kind === 'CustomResourceDefinition');
+  const validators = crdValidators(
+    crds.map((o) => o.obj),
+    a,
+    (crd, v, e) => tree.rep.fail(CHECK, crds.find((o) => o.obj === crd)!.file, objectLabel(crd as K8sObject['obj']), `CRD schema for version ${v} does not compile: ${e.message}`),
+  );
   return { validators };
 }
 
@@ -217,9 +263,11 @@ export async function checkK8sSchema(trees: Tree[]): Promise<void> {
   const api = await loadBuiltinApi();
   const a = getAjv(api);
   const npm = await loadNpmIndex();
+  const vendoredValidators = await vendoredCrds(a);
   const builtin = new Map<string, ValidateFunction>();
   for (const tree of trees) {
     const crds = treeCrds(tree, a);
+    for (const [k, v] of vendoredValidators) if (!crds.validators.has(k)) crds.validators.set(k, v);
     for (const o of tree.objects) await checkObject(tree, o, api, a, npm, builtin, crds);
   }
 }

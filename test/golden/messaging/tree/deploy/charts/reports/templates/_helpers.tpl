@@ -75,6 +75,13 @@ Name of the ServiceAccount the pods run as.
 {{- end }}
 
 {{/*
+ServiceAccount of the `helm test` pod: <fullname>-test.
+*/}}
+{{- define "app.testServiceAccountName" -}}
+{{- printf "%s-test" (include "app.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
 Container image reference: repository@digest when a digest is set (immutable), otherwise
 repository:tag with the chart's appVersion as the default tag.
 */}}
