@@ -17,7 +17,7 @@ export async function main(): Promise<void> {
     // in): a message with the path and what to do, whichever module it surfaced from.
     const err = thrown instanceof UserError ? thrown : (fsUserError(thrown) ?? thrown);
     if (err instanceof UserError) {
-      if (json) writeOut(JSON.stringify({ ok: false, error: err.message, exitCode: err.exitCode, problems: err.problems.map(problemJson) }, null, 2) + '\n');
+      if (json) writeOut(JSON.stringify({ ok: false, error: err.message, exitCode: err.exitCode, problems: err.problems.map(problemJson), ...(err.after.length ? { detail: err.after } : {}) }, null, 2) + '\n');
       writeErr(paintErrors(formatProblems(err)) + '\n');
       if (debug) writeErr(locateStack(err.stack ?? '', __filename) + '\n');
       return err.exitCode;

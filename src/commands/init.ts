@@ -191,7 +191,7 @@ function kept(err: unknown, keep: () => Saved): unknown {
     writeErr(saved.text + '\n');
     return err;
   }
-  if (err.problems.length === 0) return new UserError(`${err.message}\n${saved.text}`, [], err.exitCode);
+  if (err.problems.length === 0) return new UserError(err.message, [], err.exitCode, saved.text.split('\n'));
   const note = saved.resume ? { message: `your answers are saved in ${saved.file}`, fix: `fix the answer above, then: ${saved.resume}` } : { message: saved.text };
   return new UserError(err.message, [...err.problems, note], err.exitCode);
 }

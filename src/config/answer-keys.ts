@@ -43,6 +43,13 @@ export function compileApplies(a: Applies, prefix: string): Condition {
   };
 }
 
+/** Both conditions (either may be absent). */
+function both(a: Condition | undefined, b: Condition | undefined): Condition | undefined {
+  if (!a || !b) return a ?? b;
+  const group = (t: string) => (/ or |, /.test(t) ? `(${t})` : t);
+  return { text: `${group(a.text)} and ${group(b.text)}`, test: (answers) => a.test(answers) && b.test(answers) };
+}
+
 export interface CompiledDefault {
   value: unknown;
   when: Condition;
@@ -89,13 +96,14 @@ function computeKeys(catalog: Catalog): AnswerKey[] {
       const blocks = catalog.blocks.filter((b) => b.category === cat.id && b.slot === slot.key);
       if (blocks.length === 0) continue;
       const key = `${cat.id}.${slot.key}`;
+      const slotWhen = slot.when ? compileApplies(slot.when, cat.id) : undefined;
       out.push({
         key,
         kind: 'slot',
         category: cat.id,
         slot,
         message: slot.question,
-        when: slot.when ? compileApplies(slot.when, cat.id) : undefined,
+        when: slotWhen,
         defaults: (slot.defaults ?? []).map((d) => ({ value: d.value, because: d.because, when: compileApplies(d.when, cat.id) })),
         staticDefault: slot.default,
         type: 'slot',
@@ -117,7 +125,8 @@ function computeKeys(catalog: Catalog): AnswerKey[] {
             schema: schema as z.ZodType,
             question,
             message: question?.message ?? option,
-            when: question?.when ? compileApplies(question.when, prefix) : undefined,
+            // A block's options matter only where its slot does (a data store's options without a service that uses it).
+            when: both(slotWhen, question?.when ? compileApplies(question.when, prefix) : undefined),
             defaults: (question?.defaults ?? []).map((x) => ({ value: x.value, because: x.because, when: compileApplies(x.when, prefix) })),
             staticDefault: d.default,
             type: d.type,

@@ -24,11 +24,18 @@ export interface Problem {
 export class UserError extends Error {
   readonly problems: Problem[];
   readonly exitCode: ExitCode;
-  constructor(message: string, problems: Problem[] = [], exitCode: ExitCode = ExitCode.user) {
+  /**
+   * Lines printed after the message and the problems (e.g. where the answers were saved and the command
+   * that resumes). One entry per line: the message itself is printed as one line with its newlines
+   * escaped, since it quotes values from the user.
+   */
+  readonly after: string[];
+  constructor(message: string, problems: Problem[] = [], exitCode: ExitCode = ExitCode.user, after: string[] = []) {
     super(message);
     this.name = 'UserError';
     this.problems = problems;
     this.exitCode = exitCode;
+    this.after = after;
   }
 }
 
@@ -72,6 +79,7 @@ export function formatProblems(err: UserError): string {
     if (p.fix) lines.push(`      fix: ${printable(p.fix)}`);
   }
   if (err.problems.length > PROBLEMS_SHOWN) lines.push(`  … and ${err.problems.length - PROBLEMS_SHOWN} more problems (fix these first)`);
+  for (const line of err.after) lines.push(printable(line, 2000));
   return lines.join('\n');
 }
 

@@ -7,6 +7,7 @@ import { catalog } from '../../src/catalog/registry.js';
 import { readAnswersText } from '../../src/config/sources.js';
 import { renderProject } from '../../src/generate.js';
 import { evaluateRules } from '../../src/config/rules.js';
+import { resolveConfig } from '../../src/config/resolve.js';
 import { calleeEnv, clusterAddress, durationMs, localAddress } from '../../src/blocks/discovery/contract.js';
 import { envoyGatewayFor, ENVOY_GATEWAY_LINES } from '../../src/blocks/discovery/envoy-gateway.js';
 import { buildGraph } from '../../src/graph/graph.js';
@@ -244,7 +245,10 @@ describe('rules', () => {
 });
 
 describe('the walk', () => {
-  /** Answers every prompt with its default and records the choices of every select. */
+  /**
+   * Answers every prompt with its default and records the choices of every select; a category's
+   * "which blocks?" is answered "choose each", so every slot is asked on its own.
+   */
   async function walkChoices(services: Record<string, unknown>[], set: Record<string, unknown> = {}) {
     const { walk } = await import('../../src/prompts/walk.js');
     const { emptyAnswers, setAt } = await import('../../src/config/sources.js');
@@ -261,6 +265,7 @@ describe('the walk', () => {
       confirm: async (q: { default?: boolean }) => q.default ?? false,
       select: async <T extends string>(q: { message: string; choices: { value: T; disabled?: string | false }[]; default?: T }) => {
         selects.set(q.message, q.choices);
+        if (q.message.endsWith(': which blocks?')) return 'each' as T;
         return q.default ?? q.choices.find((c) => !c.disabled)!.value;
       },
     };
@@ -278,10 +283,21 @@ describe('the walk', () => {
   });
 
   test('Harbor exposed by an HTTPRoute greys out the gateways without Gateway API (CR-69)', async () => {
-    const { selects, raw } = await walkChoices([{ name: 'web', language: 'node', port: 8080, protocol: 'http', replicas: 1 }]);
+    const { selects, raw } = await walkChoices([{ name: 'web', language: 'node', port: 8080, protocol: 'http', replicas: 1 }], { 'registry.harbor.expose': 'route' });
     const choices = selects.get(gatewayQuestion)!;
     expect(choices.find((c) => c.value === 'none')!.disabled).toMatch(/CR-69/);
     expect(choices.find((c) => c.value === 'envoy')!.disabled).toMatch(/CR-69/);
     expect((raw.data as any).discovery.gateway).toBe('envoy-gateway');
+  });
+
+  test("while Harbor's exposure is open, a gateway without Gateway API makes it a LoadBalancer by default instead", async () => {
+    const { selects } = await walkChoices([{ name: 'web', language: 'node', port: 8080, protocol: 'http', replicas: 1 }]);
+    const choices = selects.get(gatewayQuestion)!;
+    for (const id of ['none', 'envoy', 'envoy-gateway']) expect(choices.find((c) => c.value === id)!.disabled, id).toBeFalsy();
+    for (const gateway of ['envoy', 'none']) {
+      const r = resolveConfig({ data: { project: { name: 'shop' }, services: [{ name: 'web' }], discovery: { gateway } }, origins: new Map() }, catalog);
+      expect((r.config.registry as any).harbor.expose).toBe('loadBalancer');
+      expect(r.infos).toContainEqual(expect.objectContaining({ key: 'registry.harbor.expose', rule: 'default' }));
+    }
   });
 });

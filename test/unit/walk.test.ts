@@ -3,7 +3,7 @@
 // answer that a later one invalidates, and that every walk reaching the summary generates.
 import { describe, expect, test } from 'vitest';
 import { catalog } from '../../src/catalog/registry.js';
-import { answerKeys } from '../../src/config/answer-keys.js';
+import { answerKeys, applies } from '../../src/config/answer-keys.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { RULES, evaluateRules, type Rule } from '../../src/config/rules.js';
 import { fillDefaults } from '../../src/config/defaults.js';
@@ -53,9 +53,17 @@ describe('the short walk', () => {
 });
 
 describe('only questions that apply', () => {
+  // Optional (derived from the gateway block when left empty), so the walk says Enter keeps the derived one.
+  const harborGateway = 'Gateway the HTTPRoute attaches to (namespace/name)? (Enter: derived default)';
+  const harborIssuer = 'cert-manager ClusterIssuer name?';
+  const gatewayIssuer = 'cert-manager ClusterIssuer for the gateway certificate?';
+  const gatewayPolicy = 'Health checks, retries and a timeout per exposed service (BackendTrafficPolicy)?';
+  const volumeClass = 'StorageClass for persistent volumes (empty = the cluster default)?';
   const cases: [string, [RegExp, Reply][], string[]][] = [
-    ['no Gateway with expose=ingress', [[/How is Harbor exposed/, 'ingress']], ['Gateway the HTTPRoute attaches to (namespace/name)?']],
-    ['no ClusterIssuer with tls=secret', [[/TLS certificate come from/, 'secret']], ['cert-manager ClusterIssuer name?']],
+    ['no Gateway with expose=ingress', [[/How is Harbor exposed/, 'ingress']], [harborGateway]],
+    ['no ClusterIssuer with tls=secret', [[/TLS certificate come from/, 'secret'], [/gateway certificate come from/, 'secret']], [harborIssuer, gatewayIssuer]],
+    ['no gateway policy without an exposed service', [], [gatewayPolicy]],
+    ['no volume options without a service that stores data', [], [volumeClass]],
     ['no database host for the internal database', [], ['External PostgreSQL host?']],
     ['no Clair URL with Trivy', [], ['URL of your harbor-scanner-clair adapter?']],
     ['no OIDC identity in cosign key mode', [[/cosign sign keyless/, 'key']], ['OIDC issuer of the CI identity (keyless)?', 'Regular expression for the CI workflow identity allowed to sign (keyless)?']],
@@ -66,8 +74,16 @@ describe('only questions that apply', () => {
     for (const m of absent) expect(asked).not.toContain(m);
   });
   test('and the same questions are asked when they apply', async () => {
-    const { asked } = await run([[/Which PostgreSQL/, 'external'], [/Vulnerability scanner/, 'clair']], { advanced: true });
-    expect(asked).toEqual(expect.arrayContaining(['External PostgreSQL host?', 'URL of your harbor-scanner-clair adapter?', 'Gateway the HTTPRoute attaches to (namespace/name)?', 'cert-manager ClusterIssuer name?']));
+    const { asked } = await run(
+      [
+        [/Which PostgreSQL/, 'external'],
+        [/Vulnerability scanner/, 'clair'],
+        [/Expose api/, true],
+        [/Which data stores does api use/, ['sql']],
+      ],
+      { advanced: true },
+    );
+    expect(asked).toEqual(expect.arrayContaining(['External PostgreSQL host?', 'URL of your harbor-scanner-clair adapter?', harborGateway, harborIssuer, gatewayIssuer, gatewayPolicy, volumeClass]));
   });
 });
 
@@ -103,17 +119,55 @@ describe('rules applied while choosing', () => {
   const matrix = buildMatrix();
   const keys = new Map(answerKeys(catalog).map((k) => [k.key, k]));
   const decidable = RULES.filter((r) => r.severity === 'error' && r.paths.some((p) => keys.get(p)?.values));
-  const fires = (rule: Rule, data: Record<string, unknown>) => evaluateRules(fillDefaults(data, catalog).answers, [rule]).length > 0;
+  const without = (data: Record<string, any>, key: string) => {
+    const out = structuredClone(data);
+    const parent = key.split('.').slice(0, -1).reduce<any>((o, x) => o?.[x], out);
+    if (parent) delete parent[key.split('.').at(-1)!];
+    return out;
+  };
+  const choiceKeys = (rule: Rule) => rule.paths.filter((p) => keys.get(p)?.values);
+  // Error rules firing on the data, and on the data with each of the rule's choice keys left to the walk:
+  // the walk stops before its first question when what is given contradicts itself, so the given part
+  // must not break any other rule (e.g. a durable subscription on a wildcard, CN-MSG-08).
+  const clashes = (rule: Rule, data: Record<string, any>) =>
+    [data, ...choiceKeys(rule).map((k) => without(data, k))].reduce((n, d) => n + evaluateRules(fillDefaults(d, catalog).answers).filter((r) => r.severity === 'error' && r.id !== rule.id).length, 0);
+  // A smaller answer set still shows the rule if it fires there, the keys the walk will ask still apply
+  // (storage.sql is asked only when a service uses sql), and it breaks no more other rules.
   function minimal(rule: Rule, data: Record<string, any>): Record<string, any> {
+    const asked = choiceKeys(rule).filter((k) => applies(keys.get(k)!, fillDefaults(data, catalog).answers));
+    const known = new Map<Record<string, any>, number>();
+    const clashesOf = (d: Record<string, any>) => known.get(d) ?? (known.set(d, clashes(rule, d)), known.get(d)!);
+    const keeps = (trial: Record<string, any>, cur: Record<string, any>, strict: boolean) => {
+      const filled = fillDefaults(trial, catalog).answers;
+      if (evaluateRules(filled, [rule]).length === 0 || !asked.every((k) => applies(keys.get(k)!, filled))) return false;
+      const [t, c] = [clashesOf(trial), clashesOf(cur)];
+      return strict ? t < c : t <= c;
+    };
     let cur = structuredClone(data);
-    const simpler = { ...cur, services: [{ name: 'svc-0' }, { name: 'svc-1' }] };
-    if (fires(rule, simpler)) cur = simpler;
-    for (const k of [...keys.keys()].reverse()) {
-      const parent = k.split('.').slice(0, -1).reduce<any>((o, x) => o?.[x], cur);
-      if (parent?.[k.split('.').at(-1)!] === undefined) continue;
-      const trial = structuredClone(cur);
-      delete k.split('.').slice(0, -1).reduce<any>((o, x) => o[x], trial)[k.split('.').at(-1)!];
-      if (fires(rule, trial)) cur = trial;
+    const simpler = { ...cur, services: [{ name: 'svc-0', port: 8080 }, { name: 'svc-1', port: 8081 }] };
+    if (keeps(simpler, cur, false)) cur = simpler;
+    // The services' graph entries, then the answers: first what removes a clash, then whatever is not needed.
+    const graphFields = ['calls', 'expose', 'egress', 'publishes', 'subscribes', 'responds', 'uses'];
+    for (const strict of [true, false]) {
+      if (strict && clashesOf(cur) === 0) continue;
+      for (let i = (cur.services?.length ?? 0) - 1; i >= 0; i--) {
+        for (const f of graphFields) {
+          const v = cur.services[i][f];
+          const trials = Array.isArray(v) ? v.map((_: unknown, j: number) => j).reverse().map((j: number) => (d: any) => d.services[i][f].splice(j, 1)) : [];
+          if (v !== undefined) trials.push((d: any) => delete d.services[i][f]);
+          for (const cut of trials) {
+            if (cur.services[i][f] === undefined) break;
+            const trial = structuredClone(cur);
+            cut(trial);
+            if (keeps(trial, cur, strict)) cur = trial;
+          }
+        }
+      }
+      for (const k of [...keys.keys()].reverse()) {
+        if (k.split('.').reduce<any>((o, x) => o?.[x], cur) === undefined) continue;
+        const trial = without(cur, k);
+        if (keeps(trial, cur, strict)) cur = trial;
+      }
     }
     return cur;
   }

@@ -110,7 +110,11 @@ export default defineBlock({
       message: 'Who installs the Gateway API CRDs?',
       choices: { install: 'the Envoy Gateway install script (one owner)', external: 'my platform already manages them' },
     },
-    backendPolicy: { message: 'Health checks, retries and a timeout per exposed service (BackendTrafficPolicy)?' },
+    backendPolicy: {
+      message: 'Health checks, retries and a timeout per exposed service (BackendTrafficPolicy)?',
+      // Harbor's route alone gets no policy: only exposed services have one.
+      when: { text: 'a service is exposed', test: (a) => Array.isArray(a.services) && a.services.some((s: { expose?: unknown } | null) => s?.expose !== undefined && s.expose !== false) },
+    },
     retries: null,
     requestTimeout: null,
   },

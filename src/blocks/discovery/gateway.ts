@@ -155,7 +155,8 @@ export const tlsOptions = {
 export const tlsQuestions: Record<keyof typeof tlsOptions, Question | null> = {
   hostname: { message: 'DNS name of the gateway (its TLS certificate)?' },
   tls: { message: 'Where does the gateway certificate come from?', choices: { 'cert-manager': 'a cert-manager Certificate', secret: `a TLS Secret ${GATEWAY_TLS_SECRET} you create` } },
-  issuer: { message: 'cert-manager ClusterIssuer name?' },
+  // Its own wording: Harbor asks for its ClusterIssuer too, and the two answers are independent.
+  issuer: { message: 'cert-manager ClusterIssuer for the gateway certificate?', when: { tls: 'cert-manager' } },
 };
 type Tls = { hostname: string; tls: 'cert-manager' | 'secret'; issuer: string };
 

@@ -298,7 +298,11 @@ export default defineBlock({
       message: 'How is Harbor exposed?',
       choices: { route: 'Gateway API HTTPRoute', ingress: 'Ingress (set the IngressClass of your controller)', loadBalancer: 'LoadBalancer Service, TLS in Harbor' },
       when: { install: 'helm' },
-      defaults: [{ value: 'ingress', when: { version: 'v2.8' }, because: 'the Harbor 2.8 chart has no Gateway API route' }],
+      defaults: [
+        { value: 'ingress', when: { version: 'v2.8' }, because: 'the Harbor 2.8 chart has no Gateway API route' },
+        // A route needs a Gateway API Gateway (CR-69); a LoadBalancer Service needs no controller at all.
+        { value: 'loadBalancer', when: { 'discovery.gateway': ['envoy', 'none'] }, because: 'the chosen gateway implements no Gateway API, so an HTTPRoute would have no Gateway' },
+      ],
     },
     gateway: { message: 'Gateway the HTTPRoute attaches to (namespace/name)?', when: { install: 'helm', expose: 'route' } },
     ingressClassName: { message: 'IngressClass (empty = cluster default)?', when: { install: 'helm', expose: 'ingress' } },
