@@ -18,8 +18,8 @@ const FIVE = [
   { name: 'web', language: 'node', port: 8080, protocol: 'http', calls: ['orders', { service: 'pay', timeout: '800ms', retries: 1 }] },
   { name: 'orders', language: 'go', port: 8081, protocol: 'grpc', calls: ['pay', 'stock'] },
   { name: 'pay', language: 'python', port: 8082, protocol: 'http', calls: [{ service: 'mail', timeout: '5s', retries: 0 }] },
-  { name: 'stock', language: 'java', port: 8083, protocol: 'grpc' },
-  { name: 'mail', language: 'node', port: 8084, protocol: 'http', uses: ['sql'] },
+  { name: 'stock', language: 'java', port: 8083, protocol: 'grpc', publishes: ['stock.low'] },
+  { name: 'mail', language: 'node', port: 8084, protocol: 'http', uses: ['sql', 'kv'], subscribes: ['stock.low'] },
 ];
 const DEFAULT = [{ name: 'api' }];
 
@@ -50,7 +50,8 @@ function render(services: object[], sets: Record<string, unknown>): Rendered {
 
 // Rendered while the tests are collected (rendering is pure and fast); written and validated in beforeAll.
 const cases: Case[] = (Object.entries(MESHES) as [Mesh, Record<string, unknown>][]).flatMap(([mesh, sets]) => {
-  const storage = { 'storage.sql': 'mysql' };
+  // Server-first or opaque peers outside the mesh: MySQL Router, etcd (gRPC over TLS), NATS.
+  const storage = { 'storage.sql': 'mysql', 'storage.kv': 'etcd', 'messaging.pubsub': 'nats' };
   return [
     { name: `${mesh}-default`, mesh, rendered: render(DEFAULT, sets), dir: '' },
     { name: `${mesh}-five`, mesh, rendered: render(FIVE, { ...sets, ...storage }), dir: '' },
@@ -147,8 +148,10 @@ describe('the NetworkPolicy layer opens what the mesh needs, with no mesh case i
     }
     const waypoint = find(c, 'NetworkPolicy', 'istio-waypoint')[0]!;
     expect(rulePorts(waypoint.spec.egress, (p) => p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'istio-system')).toEqual([15012]);
-    // No call declared, no canary: no waypoint, no L7 proxy to allow.
-    expect(find(caseOf('istio-ambient-default'), 'Gateway')).toEqual([]);
+    // No call declared, no canary: no waypoint, no L7 proxy to allow (the default Envoy Gateway's Gateway is another class).
+    const waypoints = (x: Case) => find(x, 'Gateway').filter((g) => g.spec.gatewayClassName === 'istio-waypoint');
+    expect(waypoints(c).length).toBe(1);
+    expect(waypoints(caseOf('istio-ambient-default'))).toEqual([]);
   });
 
   test('istio sidecar: every pod reaches istiod on 15012; no HBONE', () => {
@@ -166,12 +169,25 @@ describe('mesh wiring of the charts and the namespace', () => {
     expect(ns('istio-sidecar-five').labels).toMatchObject({ 'istio-injection': 'enabled' });
   });
 
-  test('server-first ports outside the mesh (MySQL Router) bypass sidecars; ztunnel needs nothing', () => {
-    const mysql = (c: string) => values(caseOf(c), 'mail').podAnnotations as Record<string, string>;
-    expect(mysql('linkerd-five')['config.linkerd.io/skip-outbound-ports']).toBe('6446');
-    expect(mysql('istio-sidecar-five')['traffic.sidecar.istio.io/excludeOutboundPorts']).toBe('6446');
-    expect(Object.keys(mysql('istio-ambient-five'))).not.toContain('traffic.sidecar.istio.io/excludeOutboundPorts');
-    expect(values(caseOf('linkerd-five'), 'web').podAnnotations ?? {}).not.toHaveProperty('config.linkerd.io/skip-outbound-ports');
+  test('server-first and opaque ports outside the mesh (MySQL Router, etcd over TLS, NATS) bypass sidecars; ztunnel needs nothing', () => {
+    const annotations = (c: string, svc: string) => (values(caseOf(c), svc).podAnnotations ?? {}) as Record<string, string>;
+    // The ports come from the stores' own edges (appProtocol tcp): recomputed here from the merged network.
+    const tcpPorts = (c: string, svc: string) =>
+      [...new Set(caseOf(c).rendered.contrib.network.edges.filter((e) => 'service' in e.from && e.from.service === svc && 'peer' in e.to).flatMap((e) => e.ports.filter((p) => p.appProtocol === 'tcp' && p.port !== 53).map((p) => p.port)))]
+        .sort((a, b) => a - b)
+        .join(',');
+    expect(tcpPorts('linkerd-five', 'mail')).toBe('2379,4222,6446');
+    expect(annotations('linkerd-five', 'mail')['config.linkerd.io/skip-outbound-ports']).toBe(tcpPorts('linkerd-five', 'mail'));
+    expect(annotations('linkerd-five', 'stock')['config.linkerd.io/skip-outbound-ports']).toBe('4222');
+    expect(annotations('istio-sidecar-five', 'mail')['traffic.sidecar.istio.io/excludeOutboundPorts']).toBe(tcpPorts('istio-sidecar-five', 'mail'));
+    expect(Object.keys(annotations('istio-ambient-five', 'mail'))).not.toContain('traffic.sidecar.istio.io/excludeOutboundPorts');
+    expect(annotations('linkerd-five', 'web')).not.toHaveProperty('config.linkerd.io/skip-outbound-ports');
+    // The NetworkPolicy layer still opens those edges from the pods (the skipped ports leave the pod directly).
+    for (const c of ['linkerd-five', 'istio-ambient-five', 'istio-sidecar-five']) {
+      const mail = find(caseOf(c), 'NetworkPolicy', 'mail')[0]!;
+      const egress = (ns: string) => rulePorts(mail.spec.egress, (p) => p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === ns);
+      expect([...egress('data'), ...egress('messaging')].sort((a, b) => a - b), c).toEqual([2379, 4222, 6446]);
+    }
   });
 
   test("each call edge's timeout and retries reach the mesh route", () => {

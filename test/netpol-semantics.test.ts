@@ -123,6 +123,25 @@ describe('the reachability matrix of the generated policies equals the declared 
     expect(model.policies.length).toBeGreaterThan(5);
   }, 60_000);
 
+  // Each mesh adds its own edges (proxy ports, control plane, probes); the stores' and NATS's edges are opaque
+  // TCP (appProtocol tcp) that the sidecars skip: the policies must still open them from the pods.
+  const STORES = FIVE.map((s) =>
+    s.name === 'ledger' ? { ...s, uses: ['sql', 'kv'], subscribes: ['orders.created'] } : s.name === 'orders' ? { ...s, uses: ['sql'], publishes: ['orders.created'] } : s,
+  );
+  test.each([
+    ['linkerd', { 'discovery.mesh': 'linkerd' }],
+    ['istio ambient', { 'discovery.mesh': 'istio' }],
+    ['istio sidecar', { 'discovery.mesh': 'istio', 'discovery.istio.dataplane': 'sidecar' }],
+  ])('5-service graph with sql, kv and NATS, mesh %s', async (_name, set) => {
+    const { actual, model } = await checkProject(answers(STORES, { 'storage.sql': 'mysql', 'storage.kv': 'etcd', 'messaging.pubsub': 'nats', ...set }));
+    const inNamespace = (ns: string) => model.cluster.pods.filter((p) => p.namespace === ns).map((p) => p.id);
+    const reaches = (from: string, ns: string, port: number) => inNamespace(ns).some((to) => actual.has(edgeKey(from, to, { port, protocol: 'TCP' })));
+    for (const [ns, port] of [['data', 6446], ['data', 2379], ['messaging', 4222]] as const) {
+      expect(reaches('svc:ledger', ns, port), `ledger → ${ns}:${port}`).toBe(true);
+      expect(reaches('svc:web', ns, port), `web → ${ns}:${port}`).toBe(false);
+    }
+  }, 60_000);
+
   test.each([
     ['kubernetes, ingress-only default deny', { 'network-policy.kubernetes.defaultDeny': 'ingress' }],
     ['calico, staged, with a cluster default deny', { 'network-policy.engine': 'calico', 'network-policy.calico.staged': true, 'network-policy.calico.clusterDefaultDeny': true }],

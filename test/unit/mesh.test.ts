@@ -22,7 +22,7 @@ describe('traffic layer of a canary', () => {
     expect(flaggerProvider(cfg({ mesh: 'istio' }))).toBe('gatewayapi:v1');
     expect(flaggerProvider(cfg({ mesh: 'none', gateway: 'envoy-gateway' }))).toBe('gatewayapi:v1');
     expect(flaggerProvider(cfg({ mesh: 'none' }))).toBe('kubernetes');
-    const ctx = (d: Record<string, unknown>) => ({ ...cfg(d), project: { name: 'p', namespace: 'shop', kubernetesVersion: '1.34', image: { registry: '', repository: '' } } });
+    const ctx = (d: Record<string, unknown>) => ({ ...cfg(d), has: (id: string) => id === 'cicd/flagger', project: { name: 'p', namespace: 'shop', kubernetesVersion: '1.34', image: { registry: '', repository: '' } } });
     expect(flaggerGatewayRefs(ctx({ mesh: 'linkerd' }), { name: 'pay', port: 8082 })).toEqual([{ group: '', kind: 'Service', name: 'pay', namespace: 'shop', port: 8082 }]);
     const gw = ctx({ gateway: 'envoy-gateway' });
     expect(flaggerGatewayRefs(gw, { name: 'pay', port: 8082, expose: true })).toEqual([
@@ -65,8 +65,14 @@ describe('mesh rules', () => {
     expect(fired({ ...base, discovery: { mesh: 'istio' }, 'network-policy': { engine: 'cilium' } })).toEqual(expect.arrayContaining(['CR-66', 'CR-65']));
     expect(fired({ ...base, discovery: { mesh: 'linkerd' }, 'network-policy': { engine: 'cilium' } })).toEqual(expect.arrayContaining(['CR-66', 'CN-MESH-10']));
     expect(fired({ ...base, discovery: { mesh: 'istio', istio: { dataplane: 'sidecar' } }, 'network-policy': { engine: 'cilium' } })).not.toContain('CR-65');
-    expect(fired({ ...base, discovery: { mesh: 'none' } })).toContain('CR-96');
-    expect(fired({ ...base, discovery: { mesh: 'linkerd' } })).not.toContain('CR-96');
+    // CR-96 is about calls to a gRPC service (b here), whatever the caller speaks.
+    const grpcCallee = { ...base, services: [base.services[0], { name: 'b', protocol: 'grpc' }] };
+    expect(fired({ ...base, discovery: { mesh: 'none' } })).not.toContain('CR-96');
+    expect(fired({ ...grpcCallee, discovery: { mesh: 'none' } })).toContain('CR-96');
+    expect(fired({ ...grpcCallee, discovery: { mesh: 'none' }, messaging: { rpc: 'none' } })).toEqual(expect.arrayContaining(['CR-96', 'CN-MSG-11']));
+    expect(fired({ ...grpcCallee, discovery: { mesh: 'linkerd' } })).not.toContain('CR-96');
+    expect(fired({ ...grpcCallee, discovery: { mesh: 'istio' }, messaging: { rpc: 'none' } })).toEqual(expect.arrayContaining(['CN-MSG-11']));
+    expect(fired({ ...grpcCallee, discovery: { mesh: 'istio' }, messaging: { rpc: 'none' } })).not.toContain('CR-96');
     expect(fired({ ...base, discovery: { mesh: 'istio' } })).toContain('CN-MESH-04');
   });
 });

@@ -52,36 +52,41 @@ export default defineBlock({
     const address = prometheusFor(ctx);
     const ns = ctx.project.namespace;
     return {
-      chart: (service) => ({
-        extraValues: {
-          ...gatewayTrafficRoute(ctx, service),
-          canary: {
-            enabled: true,
-            provider: flaggerProvider(ctx, service),
-            strategy: o.strategy === 'canary' ? 'canary' : 'blueGreen',
-            progressDeadlineSeconds: 600,
-            analysis: {
-              interval: '1m',
-              threshold: 5,
-              iterations: 10,
-              maxWeight: 50,
-              stepWeight: 10,
-              metricsEnabled: o.analysis && address !== '',
-              prometheusAddress: address,
-              successRate: o.successRate,
-              latencyP99Seconds: o.latencyP99Seconds,
-              minRequests: o.minRequests,
-            },
-            loadtest: {
+      chart: (service) => {
+        // Without a mesh, the Canary owns an exposed service's Gateway route (discovery/traffic.ts).
+        const gateway = gatewayTrafficRoute(ctx, service);
+        return {
+          extraValues: {
+            ...(gateway.trafficRoute ? { trafficRoute: gateway.trafficRoute } : {}),
+            canary: {
               enabled: true,
-              url: `http://flagger-loadtester.${ns}/`,
-              rps: 20,
-              ...LOAD_TARGET,
+              provider: flaggerProvider(ctx, service),
+              ...(gateway.appProtocol ? { appProtocol: gateway.appProtocol } : {}),
+              strategy: o.strategy === 'canary' ? 'canary' : 'blueGreen',
+              progressDeadlineSeconds: 600,
+              analysis: {
+                interval: '1m',
+                threshold: 5,
+                iterations: 10,
+                maxWeight: 50,
+                stepWeight: 10,
+                metricsEnabled: o.analysis && address !== '',
+                prometheusAddress: address,
+                successRate: o.successRate,
+                latencyP99Seconds: o.latencyP99Seconds,
+                minRequests: o.minRequests,
+              },
+              loadtest: {
+                enabled: true,
+                url: `http://flagger-loadtester.${ns}/`,
+                rps: 20,
+                ...LOAD_TARGET,
+              },
             },
           },
-        },
-        valuesSchema: { canary: CANARY_SCHEMA, ...TRAFFIC_ROUTE_SCHEMA },
-      }),
+          valuesSchema: { canary: CANARY_SCHEMA, ...TRAFFIC_ROUTE_SCHEMA },
+        };
+      },
       make: [
         { name: 'canary-status', help: 'Show the Flagger canaries', recipe: [`kubectl -n ${ns} get canaries`] },
         {
@@ -125,6 +130,7 @@ const CANARY_SCHEMA = {
   properties: {
     enabled: { type: 'boolean' },
     provider: { type: 'string', minLength: 1, description: 'Flagger provider; must match the mesh/ingress (kubernetes = no mesh, blue/green only)' },
+    appProtocol: { type: 'string', minLength: 1, description: 'appProtocol of the Services Flagger generates (overrides service.appProtocol): kubernetes.io/h2c when its HTTPRoute carries gRPC' },
     strategy: { type: 'string', enum: ['canary', 'blueGreen'] },
     progressDeadlineSeconds: { type: 'integer', minimum: 1 },
     analysis: {

@@ -4,10 +4,11 @@
 //   CALLEES=orders,payments                      the callee names, in the order of `calls`
 //   ORDERS_URL=http://orders.<ns>.svc.cluster.local:8080      an HTTP callee's base URL
 //   PAYMENTS_ADDR=dns:///payments-headless.<ns>.svc.cluster.local:9091   a gRPC callee's target
-//   <CALLEE>_TIMEOUT_MS, <CALLEE>_RETRIES          the call edge's deadline and retries
+//   <CALLEE>_TIMEOUT_MS, <CALLEE>_RETRIES          the call edge's deadline and the caller's retries
 // gRPC without a mesh resolves the headless Service (every pod address) so the client balances per
 // request (round_robin); a ClusterIP balances gRPC per connection only (CR-96). With a mesh the plain
-// Service name is right: the mesh balances per request.
+// Service name is right: the mesh balances per request. Retries are one layer's per edge (traffic.ts
+// retryLayer): where the mesh's route retries, the caller's <CALLEE>_RETRIES is 0 in the cluster.
 import type { EnvVar } from '../../catalog/contributions.js';
 import type { BlockContext } from '../../catalog/define.js';
 import { calleesOf, envPrefix, type CallEdge, type ServiceGraph } from '../../graph/graph.js';
@@ -35,8 +36,11 @@ export function durationMs(d: string): number {
 /** Where a caller reaches one callee: an HTTP base URL or a gRPC target. */
 export type Address = (c: CallEdge) => string;
 
+/** How often the caller itself retries a call (0 where another layer retries it). */
+export type CallerRetries = (c: CallEdge) => number;
+
 /** The contract's variables for one caller, in call order; {} when it calls nobody. */
-export function calleeEnv(g: ServiceGraph, caller: string, address: Address): Record<string, string> {
+export function calleeEnv(g: ServiceGraph, caller: string, address: Address, retries: CallerRetries = (c) => c.retries): Record<string, string> {
   const calls = calleesOf(g, caller);
   if (calls.length === 0) return {};
   const env: Record<string, string> = { CALLEES: calls.map((c) => c.to).join(',') };
@@ -44,7 +48,7 @@ export function calleeEnv(g: ServiceGraph, caller: string, address: Address): Re
     const p = envPrefix(c.to);
     env[`${p}_${c.protocol === 'http' ? 'URL' : 'ADDR'}`] = address(c);
     env[`${p}_TIMEOUT_MS`] = String(durationMs(c.timeout));
-    env[`${p}_RETRIES`] = String(c.retries);
+    env[`${p}_RETRIES`] = String(retries(c));
   }
   return env;
 }

@@ -8,7 +8,8 @@ import { defineBlock, type BlockContext, type FileSpec, type FilesContext } from
 import type { NetworkEdge, NetworkPort } from '../../catalog/contributions.js';
 import { asEnvVars, calleeEnv, clusterAddress, grpcCallees, headlessName, localAddress, meshSelected, serviceFqdn } from './contract.js';
 import { headlessChart, headlessTemplate } from './headless.js';
-import { calleesOf } from '../../graph/graph.js';
+import { calleesOf, type CallEdge } from '../../graph/graph.js';
+import { retryLayer } from './traffic.js';
 
 /** CoreDNS pods: Deployment `coredns` labelled k8s-app: kube-dns in kube-system (kubernetes/kubernetes
  * cmd/kubeadm/app/phases/addons/dns/manifests.go; the same label on AKS, EKS, GKE and k3s). */
@@ -126,7 +127,9 @@ function readme(ctx: BlockContext<O>): string {
     mesh
       ? `| \`<CALLEE>_ADDR\` | gRPC callee: \`<callee>.${ns}.svc.cluster.local:<port>\` (the mesh balances each request) |`
       : `| \`<CALLEE>_ADDR\` | gRPC callee: \`dns:///<callee>-headless.${ns}.svc.cluster.local:<port>\`, the headless Service, so the client balances each request over every pod (\`round_robin\`) |`,
-    '| `<CALLEE>_TIMEOUT_MS`, `<CALLEE>_RETRIES` | the deadline of one call (retries included) and how often a refused or failed request is retried |',
+    '| `<CALLEE>_TIMEOUT_MS`, `<CALLEE>_RETRIES` | the deadline of one call (retries included) and how often the caller retries a refused or failed request' +
+      (ctx.graph.calls.some((c) => retryLayer(ctx, c) === 'mesh') ? ': 0 in the cluster for the calls the mesh retries (its route carries the edge\'s retries; one layer retries, never both)' : '') +
+      ' |',
     '',
     example
       ? `For example \`${example.from}\` calls ${calleesOf(ctx.graph, example.from).map((c) => `\`${c.to}\``).join(', ')} and gets \`${Object.keys(calleeEnv(ctx.graph, example.from, localAddress)).join('`, `')}\`.`
@@ -173,11 +176,13 @@ export default defineBlock({
     const mesh = meshSelected(ctx);
     const grpc = grpcCallees(ctx.graph);
     const address = clusterAddress(ns, mesh);
+    // One retry layer per edge: where the mesh's route retries the calls, the caller does not (traffic.ts).
+    const retries = (c: CallEdge) => (retryLayer(ctx, c) === 'mesh' ? 0 : c.retries);
     return {
       network: network(ctx),
       chart: (s) => {
         const headless = headlessChart(ctx, !mesh && grpc.has(s.name));
-        return { ...headless, env: asEnvVars(calleeEnv(ctx.graph, s.name, address)) };
+        return { ...headless, env: asEnvVars(calleeEnv(ctx.graph, s.name, address, retries)) };
       },
       local: { env: (s) => calleeEnv(ctx.graph, s.name, localAddress) },
       make: [

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { exposureIn, gatewayNetwork, gatewayOf, GATEWAY_PEER, parentRefOption, routeChart, routeTemplates } from './gateway.js';
+import { gatewayRouteOwnership } from './traffic.js';
 
 const K8S_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/;
 
@@ -38,7 +39,8 @@ export default defineBlock({
       gateway: { kind: 'gateway-api', ...ref, peer: GATEWAY_PEER },
       // The proxies' labels depend on the implementation: every pod of their namespace is the peer.
       network: gatewayNetwork(ctx, { title: `the proxies of Gateway ${ref.namespace}/${ref.name}`, namespace: proxies, podLabels: {} }),
-      chart: routeChart(ref, exposureIn(ctx)),
+      // Under a mesh, Flagger's route takes the service's name: the Gateway route takes another (traffic.ts).
+      chart: routeChart(ref, exposureIn(ctx), undefined, (s) => gatewayRouteOwnership(ctx, s)),
       readme: [
         {
           title: 'Gateway: existing',

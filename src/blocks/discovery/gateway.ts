@@ -59,14 +59,23 @@ export interface BackendPolicy {
   requestTimeout: string;
 }
 
+/** Who renders a service's Gateway route when not its chart, or under which other name (discovery/traffic.ts gatewayRouteOwnership). */
+export type RouteOwnership = (s: ResolvedService) => { owner?: 'canary'; name?: string };
+
 /** The `route` values of an exposed service (none for the others: their charts get no route template). */
-export function routeChart(ref: Pick<GatewayRef, 'namespace' | 'name' | 'sectionName'>, exposedOf: (s: ResolvedService) => { path: string; hostname?: string } | undefined, policy?: BackendPolicy) {
+export function routeChart(
+  ref: Pick<GatewayRef, 'namespace' | 'name' | 'sectionName'>,
+  exposedOf: (s: ResolvedService) => { path: string; hostname?: string } | undefined,
+  policy?: BackendPolicy,
+  ownership: RouteOwnership = () => ({}),
+) {
   return (service: ResolvedService): ChartContribution => {
     const e = exposedOf(service);
     if (!e) return {};
     const parentRef = { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: ref.namespace, name: ref.name, ...(ref.sectionName ? { sectionName: ref.sectionName } : {}) };
     const route: Record<string, unknown> = {
       enabled: true,
+      ...ownership(service),
       parentRefs: [parentRef],
       hostnames: e.hostname ? [e.hostname] : [],
       ...(service.protocol === 'http' ? { path: e.path } : { grpcServices: [] }),
@@ -94,6 +103,12 @@ const ROUTE_SCHEMA = {
   required: ['enabled', 'parentRefs'],
   properties: {
     enabled: { type: 'boolean' },
+    owner: {
+      type: 'string',
+      enum: ['chart', 'canary'],
+      description: "canary: Flagger's Canary generates this service's HTTPRoute on the Gateway (the chart renders none; a BackendTrafficPolicy targets Flagger's route)",
+    },
+    name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description: 'Name of the route (default: the release name, which Flagger takes for its own route under a mesh)' },
     parentRefs: {
       type: 'array',
       minItems: 1,

@@ -7,7 +7,7 @@ import { ARGO_PLUGIN_FILE, argoPluginFiles, MESH_POLICY_DIR, MESH_ROUTES_DIR } f
 import { calleeRoutes } from './mesh-model.js';
 import { deliveryTemplates } from './mesh-delivery.js';
 import { routeFiles, type RouteTarget } from './mesh-routes.js';
-import { ARGO_GATEWAYAPI_PLUGIN, argoRouter, meshCanary, routeOwner, type MeshKind } from './traffic.js';
+import { ARGO_GATEWAYAPI_PLUGIN, argoRouter, meshCanary, retryLayer, routeOwner, type MeshKind } from './traffic.js';
 
 /**
  * The Gateway API bundle the meshes accept: Linkerd edge-26.8.3 tests v1.2.1 and v1.5.1
@@ -70,11 +70,19 @@ export function meshMake(ctx: Pick<BlockContext, 'config' | 'has'>, install: str
 /** README lines on routing and canaries through the mesh. */
 export function deliveryReadme(ctx: Pick<BlockContext, 'config' | 'has' | 'graph'>, mesh: MeshKind): string[] {
   const controller = routeOwner(ctx);
+  // Which layer retries each call edge (traffic.ts retryLayer): the mesh's route, or the caller.
+  const inMesh = ctx.graph.calls.filter((c) => retryLayer(ctx, c) === 'mesh').map((c) => `${c.from} → ${c.to}`);
+  const retries =
+    inMesh.length === ctx.graph.calls.length
+      ? ' The route retries too (`services[].calls[].retries`), so the callers do not: their `<CALLEE>_RETRIES` is 0 in the cluster and their gRPC clients have no retry policy (one layer retries, never both).'
+      : inMesh.length > 0
+        ? ` The route retries ${inMesh.join(', ')} (\`services[].calls[].retries\`) (the callers' \`<CALLEE>_RETRIES\` is 0 there, one layer retries); the callers retry the other calls themselves.`
+        : ' Retries stay in the callers (`<CALLEE>_RETRIES`, the gRPC service config): the route carries none.';
   const lines = [
     calleeRoutes(ctx.graph).length
-      ? `- Calls: \`${MESH_ROUTES_DIR}/<callee>.yaml\` carries each call edge's timeout and retries (\`services[].calls[].timeout/retries\`)` +
-        (mesh === 'istio-ambient' ? ' (timeouts only: retries stay in the clients)' : '') +
-        '; the mesh balances every request, gRPC included, so callers dial the plain Service name.'
+      ? `- Calls: ${controller === 'flagger' ? "each callee's Canary (Flagger generates its route)" : `\`${MESH_ROUTES_DIR}/<callee>.yaml\``} carries each call edge's timeout (\`services[].calls[].timeout\`)` +
+        '; the mesh balances every request, gRPC included, so callers dial the plain Service name.' +
+        retries
       : '- Calls: no service declares calls yet; each declared call gets a route with its timeout and retries.',
   ];
   if (controller === 'flagger') {

@@ -14,7 +14,7 @@ import type { ResolvedService } from '../../config/schema.js';
 import { prometheusFor } from '../cicd/delivery.js';
 import { prometheusOperatorSelected } from '../observability/shared.js';
 import { durationText, type CalleeRoute } from './mesh-model.js';
-import { argoRouter, flaggerGatewayRefs, meshCanary, routeOwner, TRAFFIC_ROUTE_SCHEMA, type MeshKind } from './traffic.js';
+import { argoRouter, flaggerGatewayRefs, meshCanary, retryLayer, routeOwner, TRAFFIC_ROUTE_SCHEMA, type MeshKind } from './traffic.js';
 
 /** Analysis cadence of the mesh checks (one window of traffic per measurement). */
 const ANALYSIS = { interval: '1m', window: '2m', count: 5, failureLimit: 1 } as const;
@@ -126,11 +126,13 @@ function flaggerService(ctx: BlockContext, s: ResolvedService, route: CalleeRout
   if (refs.length) out.gatewayRefs = refs;
   if (!route) return out;
   out.timeout = durationText(route.timeoutMs);
-  if (input.mesh === 'istio-sidecar' && route.retries > 0) {
-    out.retries = { attempts: route.retries, retryOn: s.protocol === 'grpc' ? 'connect-failure,refused-stream,unavailable' : 'connect-failure,refused-stream,reset,gateway-error' };
+  // Retries here only where the mesh is the edge's retry layer; the callers retry otherwise (traffic.ts).
+  const retries = retryLayer(ctx, s) === 'mesh' ? route.retries : 0;
+  if (input.mesh === 'istio-sidecar' && retries > 0) {
+    out.retries = { attempts: retries, retryOn: s.protocol === 'grpc' ? 'connect-failure,refused-stream,unavailable' : 'connect-failure,refused-stream,reset,gateway-error' };
   }
   // Flagger copies the apex metadata onto the HTTPRoute it generates, where Linkerd reads its retry annotations.
-  if (input.linkerdAnnotations) out.apex = { annotations: input.linkerdAnnotations(route) };
+  if (input.linkerdAnnotations) out.apex = { annotations: input.linkerdAnnotations({ ...route, retries }) };
   return out;
 }
 

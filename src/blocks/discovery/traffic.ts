@@ -6,6 +6,7 @@
 // pkg/apis/rollouts/v1alpha1/types.go RolloutTrafficRouting @v1.9.1: istio, plugins) and the Gateway API
 // plugin (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi docs/installation.md @v0.15.0).
 import type { BlockContext } from '../../catalog/define.js';
+import { gatewayOf } from './gateway.js';
 
 /** The data plane of the chosen mesh; undefined = no mesh. */
 export type MeshKind = 'linkerd' | 'istio-sidecar' | 'istio-ambient';
@@ -17,10 +18,7 @@ export function meshKind(config: BlockContext['config']): MeshKind | undefined {
   return undefined;
 }
 
-/** Where Envoy Gateway's Gateway lives (the discovery gateway block's gateway-system/gateway, HTTPS listener). */
-const ENVOY_GATEWAY = { namespace: 'gateway-system', name: 'gateway', sectionName: 'https' } as const;
-
-type Exposable = { name: string; port: number; expose?: boolean | { hostname?: string } };
+type Exposable = { name: string; port: number; protocol?: 'http' | 'grpc'; expose?: boolean | { hostname?: string; path?: string } };
 const exposed = (s: Exposable) => s.expose !== undefined && s.expose !== false;
 const envoyGateway = (ctx: Pick<BlockContext, 'config'>) => (ctx.config.discovery as { gateway?: string } | undefined)?.gateway === 'envoy-gateway';
 
@@ -53,19 +51,45 @@ export function flaggerGatewayRefs(ctx: Pick<BlockContext, 'config' | 'project'>
   if (flaggerProvider(ctx, service) !== 'gatewayapi:v1') return [];
   // The core group is "" in Gateway API parentRefs; Linkerd reads "" and "core" alike.
   if (meshKind(ctx.config)) return [{ group: '', kind: 'Service', name: service.name, namespace: ctx.project.namespace, port: service.port }];
-  return [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', ...ENVOY_GATEWAY }];
+  // The Gateway the gateway block generates (gateway.ts is the one place that says where it is).
+  const gateway = gatewayOf(ctx.config);
+  if (!gateway) throw new Error('flaggerProvider chose gatewayapi:v1 without a Gateway API gateway');
+  return [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', ...gateway }];
 }
 
 /**
- * Without a mesh, an exposed service's Canary routes through Envoy Gateway (values key trafficRoute, which
- * the mesh blocks fill when a mesh is chosen): the Gateway, and the service's own hostname when it has one.
+ * Who renders the Gateway route of an exposed service (values `route.owner`, `route.name` of its chart): exactly
+ * one owner per route object. Flagger's gatewayapi:v1 router creates, and overwrites on every reconcile, the
+ * HTTPRoute named after the service in its namespace (fluxcd/flagger pkg/router/gateway_api.go Reconcile, which
+ * gets HTTPRoute <apex name> and updates any spec that differs). So under Flagger with that provider:
+ *   - without a mesh its route IS the Gateway's (gatewayRefs = the Gateway): the Canary owns it and carries the
+ *     exposure (hosts, path); the chart renders no route (`owner: canary`);
+ *   - with Linkerd or Istio ambient its route is the mesh one (parent = the Service, GAMMA): the chart's Gateway
+ *     route keeps its parent and takes another name, which Flagger never touches.
+ * Istio sidecars (provider istio) route through a VirtualService: no name is shared.
  */
-export function gatewayTrafficRoute(ctx: Pick<BlockContext, 'config' | 'project'>, service: Exposable): { trafficRoute?: { flagger: Record<string, unknown> } } {
-  if (meshKind(ctx.config)) return {};
-  const refs = flaggerGatewayRefs(ctx, service);
-  if (!refs.length) return {};
-  const host = typeof service.expose === 'object' ? service.expose.hostname : undefined;
-  return { trafficRoute: { flagger: { gatewayRefs: refs, ...(host ? { hosts: [host] } : {}) } } };
+export function gatewayRouteOwnership(ctx: Pick<BlockContext, 'config' | 'has'>, service: Exposable): { owner?: 'canary'; name?: string } {
+  if (!ctx.has('cicd/flagger') || flaggerProvider(ctx, service) !== 'gatewayapi:v1') return {};
+  return meshKind(ctx.config) ? { name: `${service.name}-gateway` } : { owner: 'canary' };
+}
+
+/**
+ * Without a mesh, an exposed service's Canary owns its route on Envoy Gateway (values key trafficRoute, which
+ * the mesh blocks fill when a mesh is chosen): the Gateway, the service's own hostname when it has one, and its
+ * path (Canary spec.service.match, which Flagger turns into the HTTPRoute's PathPrefix match). Flagger generates
+ * HTTPRoutes only, so a gRPC service's Services declare HTTP/2 cleartext (`appProtocol: kubernetes.io/h2c`,
+ * https://gateway-api.sigs.k8s.io/guides/user-guides/backend-protocol/) for the Gateway to speak gRPC to them.
+ */
+export function gatewayTrafficRoute(ctx: Pick<BlockContext, 'config' | 'project' | 'has'>, service: Exposable): { trafficRoute?: { flagger: Record<string, unknown> }; appProtocol?: string } {
+  if (gatewayRouteOwnership(ctx, service).owner !== 'canary') return {};
+  const e = typeof service.expose === 'object' ? service.expose : {};
+  const path = e.path ?? '/';
+  const flagger = {
+    gatewayRefs: flaggerGatewayRefs(ctx, service),
+    ...(e.hostname ? { hosts: [e.hostname] } : {}),
+    ...(path !== '/' ? { match: [{ uri: { prefix: path } }] } : {}),
+  };
+  return { trafficRoute: { flagger }, ...(service.protocol === 'grpc' ? { appProtocol: 'kubernetes.io/h2c' } : {}) };
 }
 
 /** JSON Schema of the trafficRoute values (read by hooks in the controllers' chart templates). */
@@ -80,6 +104,25 @@ export const TRAFFIC_ROUTE_SCHEMA: Record<string, object> = {
     },
   },
 };
+
+/**
+ * Which layer retries the calls to a callee in the cluster, one per call edge and never both: each layer
+ * would retry the other's attempts (2 retries in each = up to 9 requests for one call). The mesh when its
+ * route carries the edge's retries: it retries at the proxy, onto another endpoint, and counts the retries
+ * in its metrics; Linkerd's route annotations (mesh-routes.ts, or the Canary's apex annotations under
+ * Flagger) and Istio sidecars' VirtualService (or the Canary's retries under Flagger). The callers otherwise:
+ * the HTTP skeletons' <CALLEE>_RETRIES loop and the gRPC service config's retryPolicy. Istio ambient retries
+ * nowhere in the mesh (the standard-channel HTTPRoute has no retry field), nor does Linkerd for a gRPC callee
+ * under Flagger (its HTTPRoute takes HTTP retry conditions only, which never match a gRPC status). Locally
+ * (compose) there is no mesh: the callers always retry. A Linkerd route serves every caller of the callee, so
+ * it carries the largest retries of their edges (mesh-model.ts calleeRoutes); sidecars keep each edge's own.
+ */
+export function retryLayer(ctx: Pick<BlockContext, 'config' | 'has'>, callee: { protocol: 'http' | 'grpc' }): 'mesh' | 'client' {
+  const mesh = meshKind(ctx.config);
+  if (mesh === 'istio-sidecar') return 'mesh';
+  if (mesh === 'linkerd') return routeOwner(ctx) === 'flagger' && callee.protocol === 'grpc' ? 'client' : 'mesh';
+  return 'client';
+}
 
 /** How an Argo Rollouts canary shifts traffic: the Gateway API plugin, Istio VirtualServices, or replica counts. */
 export type ArgoRouter = 'gatewayapi' | 'istio' | 'replicas';

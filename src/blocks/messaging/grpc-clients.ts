@@ -10,6 +10,8 @@ import type { ResolvedProject, ResolvedService } from '../../config/schema.js';
 import { envPrefix, type CallEdge } from '../../graph/graph.js';
 import { protoApi } from '../../plan/proto-api.js';
 import { GRPC_LOCK, GRPC_NODE_DEPENDENCIES } from './npm-locks.js';
+import { clusterAddress, meshSelected } from '../discovery/contract.js';
+import { retryLayer } from '../discovery/traffic.js';
 
 /** The versions of the gRPC skeletons (templates/base/services/<language>/grpc), reused for HTTP callers. */
 const GO_GRPC = { 'google.golang.org/grpc': 'v1.78.0', 'google.golang.org/protobuf': 'v1.36.11' };
@@ -29,12 +31,15 @@ export function duration(ms: number): string {
   return nanos === 0 ? `${whole}s` : `${whole}.${String(nanos).padStart(9, '0')}s`;
 }
 
-/** The gRPC service config of a call edge: round_robin, the deadline, retries of UNAVAILABLE calls. */
-export function serviceConfig(edge: CallEdge, fqService: string): Record<string, unknown> {
+/**
+ * The gRPC service config of a call edge: round_robin, the deadline, retries of UNAVAILABLE calls (`retries`:
+ * the edge's, or 0 where the mesh retries the calls, discovery/traffic.ts retryLayer).
+ */
+export function serviceConfig(edge: CallEdge, fqService: string, retries: number = edge.retries): Record<string, unknown> {
   const method: Record<string, unknown> = { name: [{ service: fqService }], timeout: duration(timeoutMs(edge.timeout)) };
-  if (edge.retries > 0) {
+  if (retries > 0) {
     method.retryPolicy = {
-      maxAttempts: Math.min(5, edge.retries + 1),
+      maxAttempts: Math.min(5, retries + 1),
       initialBackoff: duration(100),
       maxBackoff: '1s',
       backoffMultiplier: 2,
@@ -73,12 +78,15 @@ export function grpcSkeleton(service: ResolvedService, calls: CallEdge[]): Skele
 }
 
 /** The files of one call edge in the caller: the callee's proto (copy) and the client code. */
-export function clientFiles(ctx: Pick<FilesContext, 'services'> & { project: ResolvedProject }, edge: CallEdge): FileSpec[] {
+export function clientFiles(ctx: Pick<FilesContext, 'services' | 'config' | 'has'> & { project: ResolvedProject }, edge: CallEdge): FileSpec[] {
   const caller = ctx.services.find((s) => s.name === edge.from)!;
   const callee = ctx.services.find((s) => s.name === edge.to)!;
   const api = protoApi(ctx.project, callee);
   const dir = `services/${caller.name}`;
-  const config = serviceConfig(edge, api.service);
+  // One retry layer per edge: the mesh's route, or this client (never both: the attempts would multiply).
+  const meshRetries = retryLayer(ctx, callee) === 'mesh';
+  const config = serviceConfig(edge, api.service, meshRetries ? 0 : edge.retries);
+  const mesh = meshSelected(ctx);
   const ms = timeoutMs(edge.timeout);
   const data = {
     service: caller,
@@ -96,6 +104,11 @@ export function clientFiles(ctx: Pick<FilesContext, 'services'> & { project: Res
     javaServiceConfig: javaLiteral(config),
     serviceConfig: config,
     serviceConfigText: JSON.stringify(config),
+    // What the comments of the client say about the cluster (the code is the same locally).
+    clusterAddress: `${clusterAddress(ctx.project.namespace, mesh)(edge)}, ${mesh ? 'the Service: the mesh balances each request' : 'every pod of the callee'}`,
+    retriesNote: meshRetries
+      ? `leaves the edge's ${edge.retries} retries to the mesh, whose route retries UNAVAILABLE calls (retrying here too would multiply the attempts)`
+      : 'retries calls that did not reach the service (UNAVAILABLE)',
   };
   const proto = { to: `${dir}/proto-clients/${callee.name}/${api.file}`, template: 'base/services/grpc-shared/greeter_service.proto.hbs', data: { service: callee, api } };
   const client: Record<ResolvedService['language'], FileSpec[]> = {

@@ -35,6 +35,8 @@ function matches(pattern: string, subject: string): boolean {
   }
   return p.length === s.length;
 }
+/** A mesh balances gRPC per request itself. */
+const meshOn = (c: PartialConfig) => ['linkerd', 'istio'].includes(pick(c, 'discovery.mesh') as string);
 const durables = (c: PartialConfig) => subscriptions(c).filter((s) => s.durable);
 const grpcCallees = (c: PartialConfig) => {
   const grpc = new Set(servicesOf(c).filter(({ s }) => s.protocol === 'grpc').map(({ s }) => s.name));
@@ -122,22 +124,24 @@ export const MESSAGING_RULES: Rule[] = [
     message: 'NACK runs in control-loop mode: the Account resource that tells it how to connect is reconciled only in that mode (NACK README, "Controller Modes")',
   },
   {
-    id: 'CR-96',
+    id: 'CN-MSG-11',
     severity: 'warning',
     paths: ['messaging.rpc', 'services'],
     when: (c) => pick(c, 'messaging.rpc') === 'none' && grpcCallees(c).length > 0,
     at: (c) => grpcCallees(c).map((x: { at: string }) => x.at),
-    message:
-      'calls to gRPC services get no client without the grpc block, and gRPC behind a plain ClusterIP Service is balanced per connection, not per request',
-    fix: '--messaging-rpc grpc (clients with round_robin over the headless Service, deadlines and retries), or a service mesh',
+    message: 'calls to gRPC services get no client without the grpc block: no stubs, deadline, retries or service config are generated for them',
+    fix: '--messaging-rpc grpc',
   },
   {
+    // One rule, whatever the client: the caveat is the ClusterIP's, and a mesh removes it.
     id: 'CR-96',
     severity: 'info',
-    paths: ['messaging.rpc'],
-    when: (c) => pick(c, 'messaging.rpc') !== 'none' && grpcCallees(c).length > 0,
+    paths: ['discovery.mesh', 'services'],
+    when: (c) => !meshOn(c) && grpcCallees(c).length > 0,
+    at: (c) => grpcCallees(c).map((x: { at: string }) => x.at),
     message:
-      'gRPC clients balance round_robin over every pod of the callee (dns:/// on its headless Service, <CALLEE>_ADDR): a plain ClusterIP Service would pin each client to one pod for the life of its connection',
+      'gRPC behind a plain ClusterIP Service is balanced per connection, not per request: without a mesh each caller gets <CALLEE>_ADDR on the callee\'s headless ' +
+      'Service (dns:///<callee>-headless, every pod) and the gRPC clients balance round_robin over it; a mesh (discovery.mesh) balances each request itself',
   },
   {
     id: 'CR-97',

@@ -3,8 +3,8 @@
 Timeout 2s, 2 retries (cn-scaffold.yaml). The stubs in gen/ come from
 proto-clients/orders/ (a copy of services/orders/proto, the source of truth; `make protos`
 refreshes it, `make validate` fails when it differs) through gen.sh.
-- Address: ORDERS_ADDR (in the cluster dns:///orders-headless.<namespace>...:<port>, every pod of the
-  callee), else localhost:9090.
+- Address: ORDERS_ADDR, else localhost:9090; in the cluster
+  dns:///orders-headless.shop.svc.cluster.local:9090, every pod of the callee.
 - The gRPC service config balances calls round_robin over those addresses (one HTTP/2 connection per pod
   instead of one for all) and retries calls that did not reach the service (UNAVAILABLE).
 - Every call has the edge's deadline and carries the trace context when tracing is on.

@@ -2,8 +2,8 @@
 // in cn-scaffold.yaml (timeout 500ms, 1 retries). The API comes from
 // proto-clients/orders/, a copy of services/orders/proto (the source of truth; `make protos`
 // refreshes the copy, `make validate` fails when it differs), loaded at run time by @grpc/proto-loader.
-// - Address: ORDERS_ADDR (in the cluster dns:///orders-headless.<namespace>...:<port>, every pod of
-//   the callee), else localhost:9090.
+// - Address: ORDERS_ADDR, else localhost:9090; in the cluster
+//   dns:///orders-headless.shop.svc.cluster.local:9090, every pod of the callee.
 // - The gRPC service config balances calls round_robin over those addresses (one HTTP/2 connection
 //   per pod instead of one for all) and retries calls that did not reach the service (UNAVAILABLE).
 // - Every call has the edge's deadline and carries the current trace context (W3C traceparent).
