@@ -71,22 +71,6 @@ const verifiedShapes = JSON.parse(
   ),
 );
 
-// commander requires node:child_process when it loads, for executable subcommands, which cn-scaffold
-// does not have; loading it (and net, stream, dgram behind it) costs ~2 ms of every start. Its
-// require is given a proxy that loads the real module on first use instead.
-const lazyChildProcessForCommander = {
-  name: 'lazy-child-process-for-commander',
-  setup(b) {
-    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'cn-lazy' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'cn-lazy' }, () => ({
-      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
-      loader: 'js',
-    }));
-  },
-};
-
 // zod re-exports ~45 locales as z.locales; cn-scaffold uses none but English (which zod applies itself).
 // Each locale is a module the bundle would initialise on every start: only `en` is kept.
 const englishOnlyZodLocales = {
@@ -110,7 +94,7 @@ await build({
   outdir,
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
-  plugins: [esbuildTemplatesPlugin(join(root, 'templates')), lazyChildProcessForCommander, englishOnlyZodLocales],
+  plugins: [esbuildTemplatesPlugin(join(root, 'templates')), englishOnlyZodLocales],
 });
 await build({
   ...common,

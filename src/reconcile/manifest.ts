@@ -8,6 +8,7 @@
 // repository-relative path, or that cn-scaffold never generates (inside .git, control characters), is
 // dropped with a warning (so it can never lead a write or a delete outside the repository or into
 // version-control metadata), and a base whose hash does not match is ignored by reconcile.
+import { readSync } from 'node:fs';
 import { z } from 'zod';
 import { sha256 } from '../util/hash.js';
 import { notGeneratable, safeRelative } from '../util/paths.js';
@@ -103,9 +104,12 @@ export function parseManifest(text: string): ParsedManifest {
   return { manifest: { version: 2, tool: header.data.tool, files }, problems };
 }
 
-/** The merge base of an entry, or undefined when its hash does not match (tampered or corrupted). */
-export function trustedBase(e: ManifestEntry | undefined): string | undefined {
-  return e && sha256(e.base) === e.sha256 ? e.base : undefined;
+/**
+ * The merge base of an entry, or undefined when its hash does not match (tampered or corrupted).
+ * `hash` lets a caller hash each distinct content once (entries share their bases).
+ */
+export function trustedBase(e: ManifestEntry | undefined, hash: (text: string) => string = sha256): string | undefined {
+  return e && hash(e.base) === e.sha256 ? e.base : undefined;
 }
 
 /**
@@ -152,12 +156,27 @@ export function serializeManifest(m: Manifest): string {
   return text;
 }
 
-/** True when `text` holds exactly the bytes manifestChunks(m) would write, compared chunk by chunk. */
-export function manifestEquals(m: Manifest, text: string): boolean {
+/**
+ * True when `source` (a text, or an open file descriptor read piece by piece) holds exactly the bytes
+ * manifestChunks(m) would write, compared chunk by chunk: the manifest on disk (~7 MB at 100
+ * services) is never held whole.
+ */
+export function manifestEquals(m: Manifest, source: string | number): boolean {
+  const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : undefined;
+  let piece = Buffer.alloc(0);
+  /** Up to `n` bytes at `at` (fewer at the end). */
+  const read = (at: number, n: number): Buffer => {
+    if (bytes) return bytes.subarray(at, at + n);
+    if (piece.length < n) piece = Buffer.allocUnsafe(n);
+    let got = 0;
+    for (let r; got < n && (r = readSync(source as number, piece, got, n - got, at + got)) > 0; ) got += r;
+    return piece.subarray(0, got);
+  };
   let at = 0;
   for (const chunk of manifestChunks(m)) {
-    if (!text.startsWith(chunk, at)) return false;
-    at += chunk.length;
+    const want = Buffer.from(chunk, 'utf8');
+    if (!read(at, want.length).equals(want)) return false;
+    at += want.length;
   }
-  return at === text.length;
+  return read(at, 1).length === 0;
 }

@@ -1,5 +1,8 @@
 // The manifest format: each distinct merge base stored once, format 1 still read, and a forged base
 // never hidden behind another entry's hash.
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { manifestChunks, manifestEquals, parseManifest, serializeManifest, trustedBase, type Manifest } from '../../src/reconcile/manifest.js';
 import { sha256 } from '../../src/util/hash.js';
@@ -62,5 +65,24 @@ describe('manifest', () => {
     expect(manifestEquals(m, text + '\n')).toBe(false);
     expect(manifestEquals(m, text.slice(0, -1))).toBe(false);
     expect(manifestEquals(m, text.replace('// 299', '// 2999'))).toBe(false);
+    // From a file descriptor, read piece by piece (how regenerate compares the manifest on disk).
+    const dir = mkdtempSync(join(tmpdir(), 'cn-manifest-'));
+    try {
+      const onDisk = (t: string) => {
+        writeFileSync(join(dir, 'm.json'), t);
+        const fd = openSync(join(dir, 'm.json'), 'r');
+        try {
+          return manifestEquals(m, fd);
+        } finally {
+          closeSync(fd);
+        }
+      };
+      expect(onDisk(text)).toBe(true);
+      expect(onDisk(text + '\n')).toBe(false);
+      expect(onDisk(text.slice(0, -1))).toBe(false);
+      expect(onDisk(text.replace('// 299', '// 2999'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
