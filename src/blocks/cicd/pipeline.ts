@@ -25,6 +25,7 @@ import type { ResolvedService } from '../../config/schema.js';
 import { toYamlBlock } from '../../render/helpers.js';
 import { validateTools } from '../../catalog/commands.js';
 import { TOOLCHAINS, type Toolchain } from './toolchains.js';
+import { skeletonFor } from '../../catalog/skeleton.js';
 
 // The per-language CI toolchains live in toolchains.ts; re-exported for the provider blocks and tests.
 export { TOOLCHAINS, type Toolchain };
@@ -133,6 +134,8 @@ export interface PipelineService {
   /** Repository without tag. */
   image: string;
   protocol: ResolvedService['protocol'];
+  /** The service generates gRPC stubs in CI (gen.sh): its own API, or the APIs of the gRPC services it calls. */
+  grpcStubs: boolean;
   toolchain: Toolchain;
   test: string;
   /** Paths whose change triggers this service's jobs. */
@@ -208,6 +211,8 @@ export function buildPipeline(ctx: FilesContext<ProviderOptions>): Pipeline {
       name: s.name,
       language: s.language,
       protocol: s.protocol,
+      // Where src/plan/base.ts adds gen.sh (a gRPC service, or a caller of one with the grpc block).
+      grpcStubs: s.protocol === 'grpc' || skeletonFor(contrib, s).protoRoots.length > 0,
       dir: `services/${s.name}`,
       chart: `deploy/charts/${s.name}`,
       image: s.image,

@@ -16,7 +16,7 @@ export interface Toolchain {
    * Why the setup needs root for some services (system packages), or undefined. CI jobs in containers run as root
    * anyway; Tekton runs steps as a non-root user unless the task says otherwise.
    */
-  root?: { when: (s: Pick<ResolvedService, 'protocol'>) => boolean; reason: string };
+  root?: { when: (s: { grpcStubs: boolean }) => boolean; reason: string };
 }
 
 /** The protoc plugins of the Go gRPC skeleton, at the versions its Dockerfile installs (test/cicd.test.ts checks). */
@@ -36,7 +36,7 @@ export const TOOLCHAINS: Record<ResolvedService['language'], Toolchain> = {
     ],
     lint: ['test -z "$(gofmt -l .)"', 'go vet ./...'],
     env: { CGO_ENABLED: '0' },
-    root: { when: (s) => s.protocol === 'grpc', reason: 'the Go gRPC setup installs protoc with apk' },
+    root: { when: (s) => s.grpcStubs, reason: 'the Go gRPC setup (gen.sh: a gRPC service, or a caller of one) installs protoc with apk' },
   },
   python: {
     image: 'python:3.13.7-slim-trixie',
