@@ -23,7 +23,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   } catch {
     cachedData = undefined; // no cache shipped: compile normally
   }
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
+  // latin1: the build checks the bundle is ASCII, for which it is exact and cheaper than UTF-8.
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`;
   // A fixed name, not `file`: see src/util/script-name.ts.
   const script = new Script(wrapped, { filename: SCRIPT_NAME, cachedData });
   const mod = { exports: {} as { main(): Promise<void> } };

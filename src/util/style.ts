@@ -40,7 +40,7 @@ export const paint = (fd: 1 | 2, s: Style | Style[], text: string): string =>
 export function paintErrors(text: string): string {
   if (!useColour(2)) return text;
   const [head = '', ...rest] = text.split('\n');
-  return [paint(2, ['red', 'bold'], head), ...rest.map((l) => l.replace(/^(\s*)✖/, (_, s: string) => `${s}${paint(2, 'red', '✖')}`).replace(/^(\s*)fix:/, (_, s: string) => `${s}${paint(2, 'green', 'fix:')}`))].join('\n');
+  return [paint(2, ['red', 'bold'], head), ...rest.map((l) => l.replace(/^(\s*)\u2716/, (_, s: string) => `${s}${paint(2, 'red', '✖')}`).replace(/^(\s*)fix:/, (_, s: string) => `${s}${paint(2, 'green', 'fix:')}`))].join('\n');
 }
 
 /** A problem for --json: rule id, key, origin, message (without the trailing [rule]) and fix as fields. */
