@@ -53,6 +53,15 @@ describe('mesh rules', () => {
     expect(fired({ ...base, project: { kubernetesVersion: '1.31' }, discovery: { mesh: 'istio' } })).toContain('CN-MESH-16');
     expect(fired({ ...base, project: { kubernetesVersion: '1.32' }, discovery: { mesh: 'istio' } })).not.toContain('CN-MESH-16');
   });
+  test('an Argo canary without a mesh is told its weights are replica counts (CN-CD-02), exactly when it gets no router', () => {
+    const argo = { cicd: { controller: 'argo-rollouts' } };
+    for (const [discovery, router] of [[{}, 'replicas'], [{ mesh: 'none', gateway: 'envoy-gateway' }, 'replicas'], [{ mesh: 'linkerd' }, 'gatewayapi'], [{ mesh: 'istio' }, 'gatewayapi']] as const) {
+      expect(argoRouter(cfg(discovery))).toBe(router);
+      expect(fired({ ...base, ...argo, discovery }).includes('CN-CD-02'), JSON.stringify(discovery)).toBe(router === 'replicas');
+    }
+    expect(fired({ ...base, cicd: { controller: 'argo-rollouts', 'argo-rollouts': { strategy: 'blue-green' } } })).not.toContain('CN-CD-02');
+    expect(fired({ ...base, cicd: { controller: 'flagger' } })).not.toContain('CN-CD-02');
+  });
   test('a Flagger canary needs a mesh, or Envoy Gateway with every service exposed (CR-34)', () => {
     const flagger = { cicd: { controller: 'flagger', flagger: { strategy: 'canary' } } };
     expect(fired({ ...base, ...flagger, discovery: { mesh: 'none' } })).toContain('CR-34');

@@ -38,6 +38,23 @@ export const DELIVERY_RULES: Rule[] = [
     fix: '--discovery-mesh linkerd (or istio), or --set cicd.flagger.strategy=blue-green, or --cicd-controller argo-rollouts',
   },
   {
+    id: 'CN-CD-02',
+    severity: 'info',
+    paths: ['cicd.controller', 'discovery.mesh'],
+    // Without a mesh the Rollout gets no trafficRouting (discovery/traffic.ts argoRouter: 'replicas'), and Argo
+    // Rollouts "makes a best effort attempt to achieve the percentage listed in the last setWeight step" by
+    // scaling the ReplicaSets (https://argoproj.github.io/argo-rollouts/features/canary/, "Overview"): at least one
+    // canary and one stable pod for a weight of 1-99, summing to spec.replicas or one more (argoproj/argo-rollouts
+    // utils/replicaset/canary.go approximateWeightedCanaryStableReplicaCounts).
+    when: (c) =>
+      pick(c, 'cicd.controller') === 'argo-rollouts' &&
+      (pick(c, 'cicd.argo-rollouts.strategy') ?? 'canary') === 'canary' &&
+      !['linkerd', 'istio'].includes(pick(c, 'discovery.mesh') as string),
+    message:
+      'Argo Rollouts canary without a mesh: no traffic router, so each setWeight step is approximated by scaling the canary and stable ReplicaSets in whole pods; with few replicas the canary takes far more traffic than the step says (with 2 replicas, setWeight 20 already gives the canary 1 pod of 2 or 3: a third to half of the requests)',
+    fix: '--discovery-mesh linkerd (or istio) for exact weights, or more replicas (services.N.replicas), or --set cicd.argo-rollouts.strategy=blue-green',
+  },
+  {
     id: 'CR-40',
     severity: 'info',
     paths: ['cicd.controller'],
