@@ -172,4 +172,31 @@ describe('rules', () => {
     expect(fired(project('  volumes: rook-ceph\n  rook-ceph: { profile: test }', '  - { name: a }'))).toEqual(expect.arrayContaining(['CR-82b:warning']));
     expect(fired(project('  volumes: cluster-default', '  - { name: a, uses: [objects] }'))).toContain('CN-GRAPH-05:error');
   });
+  test('a store (or NATS) nobody uses: a warning, and the README says so instead of an empty table', () => {
+    const cases = [
+      { storage: '  sql: mysql', use: 'sql', rule: 'CN-GRAPH-06', section: '## SQL: MySQL InnoDB Cluster', column: 'Schema (DB_NAME)' },
+      { storage: '  sql: vitess', use: 'sql', rule: 'CN-GRAPH-06', section: '## SQL: Vitess', column: 'Keyspace (DB_NAME)' },
+      { storage: '  kv: etcd', use: 'kv', rule: 'CN-GRAPH-07', section: '## Key-value store: etcd', column: 'Key prefix (ETCD_PREFIX)' },
+    ];
+    for (const c of cases) {
+      for (const used of [false, true]) {
+        const answers = project(c.storage, `  - { name: a, language: go${used ? `, uses: [${c.use}]` : ''} }`);
+        expect(fired(answers).includes(`${c.rule}:warning`), `${c.storage} used=${used}`).toBe(!used);
+        const readme = generate(answers).file('README.md');
+        const section = readme.slice(readme.indexOf(c.section), readme.indexOf('\n## ', readme.indexOf(c.section) + 1));
+        expect(section, c.section).not.toBe('');
+        // A table has a row under its header, or there is no table: the sentence says how to get one.
+        expect(section.includes(`| ${c.column} |`), `${c.storage} used=${used}`).toBe(used);
+        expect(section.includes(`No service uses ${c.use} yet`), `${c.storage} used=${used}`).toBe(!used);
+        if (used) expect(section).toMatch(/\n\| a \| /);
+      }
+    }
+    const nats = (services: string) => `project: { name: shop }\nservices:\n${services}\nmessaging: { pubsub: nats }\n`;
+    expect(fired(nats('  - { name: a }'))).toContain('CN-GRAPH-08:warning');
+    expect(fired(nats('  - { name: a, publishes: [orders.created] }'))).not.toContain('CN-GRAPH-08:warning');
+    expect(generate(nats('  - { name: a }')).file('README.md')).toContain('No service publishes, subscribes or responds yet');
+    expect(generate(nats('  - { name: a, publishes: [orders.created] }')).file('README.md')).toMatch(/\| `orders\.created` \| a \|/);
+    // Before any service is answered (the walk's first questions), nothing is said.
+    expect(fired('project: { name: s }\nstorage: { sql: mysql, kv: etcd }\nmessaging: { pubsub: nats }\n').filter((r) => /CN-GRAPH-0[678]/.test(r))).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@ import { shellWord } from '../../render/helpers.js';
 import { NATS_CHART, NATS_DIR, NATS_IMAGE, type NatsOptions } from './nats-deploy.js';
 import { NACK_USER, NATS_NAMESPACE, NATS_PORTS, NATS_SECRET, type NatsModel } from './nats-model.js';
 import { NATS_CA_CONFIGMAP, natsUrl } from './nats-tls.js';
+import { markdownTable } from '../../util/markdown.js';
 
 /** natsio/nats-box, the chart's toolbox image (natsBox.container.image.tag of chart 2.14.2). */
 const NATS_BOX_IMAGE = 'natsio/nats-box:0.19.7';
@@ -110,9 +111,11 @@ export function natsReadme(ctx: BlockContext, model: NatsModel, o: NatsOptions):
         'Who publishes, subscribes and answers on which subject comes from `services[].publishes`, `subscribes` and `responds` in',
         '`cn-scaffold.yaml`:',
         '',
-        '| Subject | Published (or requested) by | Subscribed by | Answered by |',
-        '|---|---|---|---|',
-        ...rows,
+        ...markdownTable(
+          ['Subject', 'Published (or requested) by', 'Subscribed by', 'Answered by'],
+          rows,
+          'No service publishes, subscribes or responds yet: add `publishes`, `subscribes` or `responds` to a service and regenerate.',
+        ),
         '',
         `- **One NATS user per service** (\`${NATS_DIR}/auth.conf\`), allowed exactly these subjects: publishing or subscribing to anything`,
         '  else is refused with a permissions violation. Queue groups are part of the permission; responders answer in a queue group',

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { skeletonFiles, storeSkeleton } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, credentialsSecret, dataNamespaceFiles, secretsScript, servicesUsing, uses } from './shared.js';
+import { markdownTable } from '../../util/markdown.js';
 
 /** etcd v3.6.16 (2026-10-22, etcd CHANGELOG-3.6); images from etcd's own release registry. */
 export const ETCD_IMAGE = 'gcr.io/etcd-development/etcd:v3.6.16';
@@ -87,9 +88,11 @@ export default defineBlock({
               'peer Service (`publishNotReadyAddresses`), a PodDisruptionBudget, TLS for clients and peers from cert-manager, ' +
               `authentication on, and a snapshot CronJob (\`${ctx.options.snapshotSchedule}\`) writing to a PVC. Pods pass Pod Security *restricted*.`,
             '',
-            '| Service | Key prefix (ETCD_PREFIX) | User and role | Credentials Secret |',
-            '| --- | --- | --- | --- |',
-            ...clients.map((s) => `| ${s} | \`${etcdPrefix(s)}\` | \`${s}\` (readwrite on the prefix only) | \`${credentialsSecret(s, 'kv')}\` |`),
+            ...markdownTable(
+              ['Service', 'Key prefix (ETCD_PREFIX)', 'User and role', 'Credentials Secret'],
+              clients.map((s) => `| ${s} | \`${etcdPrefix(s)}\` | \`${s}\` (readwrite on the prefix only) | \`${credentialsSecret(s, 'kv')}\` |`),
+              'No service uses kv yet: add `uses: [kv]` to a service and regenerate to give it its key prefix and user.',
+            ),
             '',
             `\`make kv-secrets\` (part of \`make data-secrets\`) port-forwards to etcd and runs \`etcdctl\` locally: root user and \`auth enable\` ` +
               'once, then per service a role with `readwrite` on its prefix and a user with that role; passwords go to etcdctl on stdin. ' +

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { skeletonFiles, storeSkeleton } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, dataNamespaceFiles, dbName, mysqlPort, secretsScript, servicesUsing, sqlEnv, sqlUser, uses } from './shared.js';
+import { markdownTable } from '../../util/markdown.js';
 
 export const MYSQL_CLUSTER = 'mysql';
 /**
@@ -102,9 +103,11 @@ export default defineBlock({
               `server(s) behind ${ctx.options.routers} MySQL Router(s) in namespace \`${DATA_NAMESPACE}\`. Each service that uses sql gets its own schema ` +
               `and user with privileges on that schema only; it connects to \`${MYSQL_CLUSTER}.${DATA_NAMESPACE}.svc.cluster.local:${ROUTER_SERVICE_PORT}\` (the router's read-write port).`,
             '',
-            '| Service | Schema (DB_NAME) | User | Credentials Secret |',
-            '| --- | --- | --- | --- |',
-            ...clients.map((s) => `| ${s} | \`${dbName(s)}\` | \`${sqlUser(s)}\` | \`${s}-sql\` |`),
+            ...markdownTable(
+              ['Service', 'Schema (DB_NAME)', 'User', 'Credentials Secret'],
+              clients.map((s) => `| ${s} | \`${dbName(s)}\` | \`${sqlUser(s)}\` | \`${s}-sql\` |`),
+              'No service uses sql yet: add `uses: [sql]` to a service and regenerate to give it its schema and user.',
+            ),
             '',
             '```sh\nmake data-install     # operator, root Secret (random), InnoDBCluster\nmake data-secrets     # schema + user per service (random passwords, kept on re-runs)\n```',
           ].join('\n'),

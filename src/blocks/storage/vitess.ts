@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { skeletonFiles, storeSkeleton } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, dataNamespaceFiles, dbName, mysqlPort, secretsScript, servicesUsing, sqlEnv, sqlUser, uses } from './shared.js';
+import { markdownTable } from '../../util/markdown.js';
 
 export const VITESS_CLUSTER = 'vitess';
 /** Operator v2.17.0 is built against Vitess 24 (planetscale/vitess-operator go.mod @v2.17.0, README table). */
@@ -192,7 +193,11 @@ export default defineBlock({
 });
 
 function readme(clients: string[], o: Options) {
-  const rows = clients.map((s) => `| ${s} | \`${dbName(s)}\` | \`${s}-sql\` |`).join('\n');
+  const rows = markdownTable(
+    ['Service', 'Keyspace (DB_NAME)', 'Credentials Secret'],
+    clients.map((s) => `| ${s} | \`${dbName(s)}\` | \`${s}-sql\` |`),
+    'No service uses sql yet: add `uses: [sql]` to a service and regenerate to give it its keyspace and credentials.',
+  ).join('\n');
   return {
     title: 'SQL: Vitess',
     order: 45,
@@ -202,8 +207,6 @@ function readme(clients: string[], o: Options) {
         `(semi-sync only with ${SEMI_SYNC_MIN_TABLETS}+ tablets, so losing one replica does not stop writes). Services connect to ` +
         `\`${vtgateHost()}:${VTGATE_PORT}\` (the operator's hashed vtgate Service name).`,
       '',
-      '| Service | Keyspace (DB_NAME) | Credentials Secret |',
-      '| --- | --- | --- |',
       rows,
       '',
       '```sh\nmake data-install     # operator + VitessCluster\nmake data-secrets     # vtgate users.json and per-service Secrets (random passwords, kept on re-runs)\n' +

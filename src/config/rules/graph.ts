@@ -14,6 +14,11 @@ const noBlock = (c: PartialConfig, slot: string) => {
   return v === undefined || v === 'none';
 };
 
+/** The inverse of a missing store: one is chosen (and installed) that no service uses yet. */
+function unused(id: string, slot: string, used: (c: PartialConfig) => boolean, message: string, fix: string): Rule {
+  return { id, severity: 'warning', paths: [slot, 'services'], when: (c) => !noBlock(c, slot) && servicesOf(c).length > 0 && !used(c), message, fix };
+}
+
 export const GRAPH_RULES: Rule[] = [
   {
     id: 'CN-GRAPH-03',
@@ -60,4 +65,25 @@ export const GRAPH_RULES: Rule[] = [
     message: 'a service publishes, subscribes or responds to NATS subjects, and no messaging system is chosen',
     fix: '--messaging-pubsub nats, or remove the subjects from the service',
   },
+  unused(
+    'CN-GRAPH-06',
+    'storage.sql',
+    (c) => where(c, 'uses', usesKind('sql')).length > 0,
+    'a SQL database is chosen, and no service uses sql: it is installed, with no database or user for anyone',
+    "--uses <service>:sql (the service gets its own database and credentials), or --storage-sql none",
+  ),
+  unused(
+    'CN-GRAPH-07',
+    'storage.kv',
+    (c) => where(c, 'uses', usesKind('kv')).length > 0,
+    'a key-value store is chosen, and no service uses kv: it is installed, with no key prefix or user for anyone',
+    "--uses <service>:kv (the service gets its own key prefix and credentials), or --storage-kv none",
+  ),
+  unused(
+    'CN-GRAPH-08',
+    'messaging.pubsub',
+    (c) => ['publishes', 'subscribes', 'responds'].some((f) => where(c, f, nonEmpty).length > 0),
+    'NATS is chosen, and no service publishes, subscribes or responds: it is installed, with no NATS user for anyone (each service\'s user is allowed only its own subjects)',
+    '--publish <service>:<subject> and --subscribe <service>:<subject>, or --messaging-pubsub none',
+  ),
 ];
