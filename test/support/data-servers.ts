@@ -3,9 +3,12 @@
 // never as a system service. Stopped (and their directories removed) by the returned stop().
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
+import { freePort } from './cli.js';
 import os from 'node:os';
 import path from 'node:path';
+
+export { freePort };
 
 export const hasCommand = (cmd: string, args = ['--version']) => {
   const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: 10_000 });
@@ -14,16 +17,6 @@ export const hasCommand = (cmd: string, args = ['--version']) => {
 export const HAS_MARIADB = hasCommand('mariadbd', ['--version']) && hasCommand('which', ['mariadb-install-db']);
 export const HAS_ETCD = hasCommand('etcd', ['--version']) && hasCommand('etcdctl', ['version']) && hasCommand('openssl', ['version']);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, child: ChildProcess, log: () => string, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
