@@ -94,6 +94,10 @@ await build({
   outdir,
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
+  // The file is the function CommonJS would wrap it in, so dist/cli.js hands V8 the text as read: one
+  // flat string (building the wrapper at run time made V8 copy 2 MB first, ~1 ms of every start).
+  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+  footer: { js: '})' },
   plugins: [esbuildTemplatesPlugin(join(root, 'templates')), englishOnlyZodLocales],
 });
 // dist/cli.js reads the bundle as latin1, which is exact for ASCII and ~2.5 ms cheaper than decoding

@@ -23,10 +23,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   } catch {
     cachedData = undefined; // no cache shipped: compile normally
   }
-  // latin1: the build checks the bundle is ASCII, for which it is exact and cheaper than UTF-8.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`;
-  // A fixed name, not `file`: see src/util/script-name.ts.
-  const script = new Script(wrapped, { filename: SCRIPT_NAME, cachedData });
+  // The bundle is one function expression, (function (exports, require, module, __filename, __dirname)
+  // {...}), built so (scripts/build.mjs). latin1: the build checks it is ASCII, for which latin1 is exact
+  // and cheaper than UTF-8. A fixed name, not `file`: see src/util/script-name.ts.
+  const script = new Script(readFileSync(file, 'latin1'), { filename: SCRIPT_NAME, cachedData });
   const mod = { exports: {} as { main(): Promise<void> } };
   (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, createRequire(file), mod, file, dir);
   // Build time only: record the functions this run compiled, so later starts skip compiling them.
