@@ -35,22 +35,17 @@ export function programsOf(cmd: string): string[] {
   return out;
 }
 
+// A quoted string, a separator, or a run of anything else: quotes are kept inside their segment.
+const TOKEN = /'[^']*'?|"[^"]*"?|[;|&\n()`]|[^'";|&\n()`]+/g;
+
 function simpleCommands(cmd: string): string[] {
   const segments: string[] = [];
   let cur = '';
-  let quote: string | null = null;
-  for (let i = 0; i < cmd.length; i++) {
-    const ch = cmd[i]!;
-    if (quote) {
-      if (ch === quote) quote = null;
-      cur += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      cur += ch;
-    } else if (ch === ';' || ch === '|' || ch === '&' || ch === '\n' || ch === '(' || ch === ')' || ch === '`') {
+  for (const [token] of cmd.matchAll(TOKEN)) {
+    if (token.length === 1 && ';|&\n()`'.includes(token)) {
       segments.push(cur);
       cur = '';
-    } else cur += ch;
+    } else cur += token;
   }
   segments.push(cur);
   const out: string[] = [];
