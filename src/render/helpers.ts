@@ -27,14 +27,14 @@ const dumped = new Map<string, string>();
 const DUMPED_MAX = 2000;
 
 /** Block YAML for an object/array, every line indented by `indent` spaces, no trailing newline. */
-export function toYamlBlock(v: unknown, indent = 0): string {
+export function toYamlBlock(v: unknown, indent = 0, quoted = false): string {
   const json = JSON.stringify(v);
-  const key = json !== undefined && !json.includes('null') ? `${indent} ${json}` : undefined;
+  const key = json !== undefined && !json.includes('null') ? `${indent}${quoted ? 'q' : ''} ${json}` : undefined;
   const hit = key === undefined ? undefined : dumped.get(key);
   if (hit !== undefined) return hit;
   // js-yaml: several times faster than \`yaml\` here (CI files are built as objects and dumped), and in
   // its default compat mode it quotes yes/no/on/off, which Helm and Kubernetes (go-yaml) read as booleans.
-  let text = dumpYaml(v, { lineWidth: -1, noRefs: true, skipInvalid: true }).trimEnd();
+  let text = dumpYaml(v, { lineWidth: -1, noRefs: true, skipInvalid: true, ...(quoted ? { forceQuotes: true, quotingType: '"' as const } : {}) }).trimEnd();
   if (indent > 0) {
     const pad = ' '.repeat(indent);
     text = text
@@ -66,7 +66,7 @@ function defined(name: string, v: unknown): unknown {
 
 export const helpers: Record<string, HelperDelegate> = {
   yaml: (v: unknown) => yamlScalar(defined('yaml', v)),
-  toYaml: (v: unknown, options: Options) => toYamlBlock(defined('toYaml', v), Number(options.hash.indent ?? 0)),
+  toYaml: (v: unknown, options: Options) => toYamlBlock(defined('toYaml', v), Number(options.hash.indent ?? 0), options.hash.quoted === true),
   json: (v: unknown) => JSON.stringify(defined('json', v)),
   sh: (v: unknown) => shellWord(defined('sh', v)),
   /** `{{gha "github.sha"}}` → `${{ github.sha }}`: GitHub Actions expressions inside .hbs files. */

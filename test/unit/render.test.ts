@@ -4,6 +4,9 @@ import { parse } from 'yaml';
 import { shellWord, toYamlBlock, yamlScalar } from '../../src/render/helpers.js';
 import { FAILSAFE_SCHEMA, loadAll } from 'js-yaml';
 import { checkParses, renderTemplate, TemplateError, yamlShape } from '../../src/render/render.js';
+import { readAnswersText } from '../../src/config/sources.js';
+import { renderProject } from '../../src/generate.js';
+import { catalog } from '../../src/catalog/registry.js';
 
 const TRICKY = ['a: b', 'x\ny', 'yes', 'on', 'No', '~', 'null', '0755', '1e3', '- item', '#comment', "it's", '"q"', '{a}', '*ref', '', '  pad'];
 
@@ -18,6 +21,15 @@ describe('yaml helpers', () => {
     const text = `root:\n${toYamlBlock({ env: [{ name: 'A', value: 'yes' }], n: 'on' }, 2)}`;
     expect(parse(text, { version: '1.1' })).toEqual({ root: { env: [{ name: 'A', value: 'yes' }], n: 'on' } });
     expect(text.split('\n').slice(1).every((l) => l.startsWith('  '))).toBe(true);
+  });
+
+  test('quoted block YAML double-quotes every string and reads back the same', () => {
+    const env = [{ name: 'A_URL', value: 'http://a.ns.svc.cluster.local:8080' }, { name: 'B', value: 'yes' }, { name: 'C', valueFrom: { fieldRef: { fieldPath: "metadata.labels['x']" } } }];
+    const text = toYamlBlock(env, 2, true);
+    expect(text).toContain('  - name: "A_URL"\n    value: "http://a.ns.svc.cluster.local:8080"');
+    expect(parse(`env:\n${text}`, { version: '1.1' })).toEqual({ env });
+    // Remembered apart from the plain dump of the same value.
+    expect(toYamlBlock(env, 2)).toContain('value: http://a.ns.svc.cluster.local:8080');
   });
 
   test('shell words cannot break out of quoting', () => {
@@ -91,6 +103,17 @@ describe('templates', () => {
       }
     });
     expect(compared).toBe(bases.length * values.length);
+  });
+
+  test('charts of services that differ in names, ports and callee addresses share one shape (one parse)', () => {
+    const services = ['a', 'b', 'c', 'd'].map((n, i) => `  - { name: svc-${n}, language: go, port: ${8080 + i}, protocol: http${i < 3 ? `, calls: [svc-${'abcd'[i + 1]}]` : ''} }`);
+    services.push('  - { name: last, language: go, port: 9090, protocol: grpc }');
+    services[3] = services[3].replace(' }', ', calls: [last] }');
+    const { tree } = renderProject(readAnswersText(`project: { name: shop }\nservices:\n${services.join('\n')}\n`, 'answers.yaml'), catalog);
+    const shapes = ['svc-a', 'svc-b', 'svc-c', 'svc-d'].map((n) => yamlShape(tree.get(`deploy/charts/${n}/values.yaml`)!.content));
+    // svc-a..svc-c call an HTTP service, svc-d a gRPC one (an ADDR instead of a URL): same lines, masked values.
+    expect(new Set(shapes).size).toBe(1);
+    expect(tree.get('deploy/charts/svc-d/values.yaml')!.content).toContain('value: "dns:///last-headless.shop.svc.cluster.local:9090"');
   });
 
   test('yamlShape masks safe values and comment text only', () => {
