@@ -26,7 +26,11 @@ export function yamlScalar(v: unknown): string {
 const dumped = new Map<string, string>();
 const DUMPED_MAX = 2000;
 
-/** Block YAML for an object/array, every line indented by `indent` spaces, no trailing newline. */
+/**
+ * Block YAML for an object/array, every line indented by `indent` spaces, no trailing newline.
+ * `quoted`: every string double-quoted (what reaches Kubernetes is the same), for lists whose values
+ * hold ':' (addresses): quoted, they are masked by the parse-back's shape check (src/render/render.ts).
+ */
 export function toYamlBlock(v: unknown, indent = 0, quoted = false): string {
   const json = JSON.stringify(v);
   const key = json !== undefined && !json.includes('null') ? `${indent}${quoted ? 'q' : ''} ${json}` : undefined;
