@@ -298,9 +298,18 @@ describe('8. a killed run leaves nothing the next run cannot clean', () => {
     expect((await runCli(['init', ref, '--no-git', '--answers', answers])).exitCode).toBe(0);
     const d = dir('killed');
     const child = spawn(process.execPath, [CLI, 'init', d, '--no-git', '--answers', answers], { env: { ...process.env, CI: '1' }, stdio: 'ignore' });
-    // Kill it in the middle of its writes (some files there already), or whenever it gets there.
+    // Kill it in the middle of its writes (some files in its staging folder, or moved into the target
+    // already), or whenever it gets there.
     const exited = new Promise((done) => child.on('exit', done));
-    const writing = () => existsSync(d) && readdirSync(d).length > 4;
+    const writing = () => {
+      try {
+        const names = readdirSync(d);
+        const stage = names.find((n) => n.endsWith('-stage'));
+        return names.length > 4 || (stage !== undefined && readdirSync(join(d, stage)).length > 2);
+      } catch {
+        return false; // not there yet, or the staging folder just moved on
+      }
+    };
     for (let i = 0; i < 5000 && child.exitCode === null && !writing(); i++) await new Promise((r) => setTimeout(r, 1));
     child.kill('SIGKILL');
     await exited;

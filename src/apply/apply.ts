@@ -1,4 +1,5 @@
-// The only module that writes the user's disk. Each file is written to a temporary file and renamed
+// The only module that writes the user's disk (with src/apply/fresh.ts, which writes a new or empty
+// target through a staging folder). Each file is written to a temporary file and renamed
 // into place (atomic on POSIX), the manifest last, so a run killed half-way leaves every file either
 // old or new and the next run still knows what it generated (files already written then compare equal
 // to the render). Every path is re-checked to stay inside the target directory and outside version-
@@ -16,6 +17,7 @@ import { UserError, fsUserError } from '../util/errors.js';
 import { MANIFEST_FILE, manifestChunks, manifestEquals } from '../reconcile/manifest.js';
 import { WRITES, type ChangeSet } from '../reconcile/reconcile.js';
 import { createTemp, isWorkingFile, lockRepository, unlockRepository } from './lock.js';
+import { writeFresh } from './fresh.js';
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
@@ -240,7 +242,8 @@ export async function apply(root: string, cs: ChangeSet): Promise<Applied> {
 
 function writeChanges(root: string, touched: ChangeSet['changes'], cs: ChangeSet, manifest: boolean): Applied {
   // Resolve and check every path first: a bad one aborts before anything is written.
-  const blocker: Blocker = isFresh(root) ? () => undefined : blockerFor(root);
+  const fresh = isFresh(root);
+  const blocker: Blocker = fresh ? () => undefined : blockerFor(root);
   const planned = touched.map((c) => {
     const full = insideRoot(root, c.path);
     const never = notGeneratable(c.path);
@@ -256,10 +259,15 @@ function writeChanges(root: string, touched: ChangeSet['changes'], cs: ChangeSet
   const made = new Set<string>([base]);
   let written = 0;
   let deleted = 0;
-  for (const { c, full } of planned) {
-    if (c.kind === 'delete') continue;
-    atomicWrite(base, full, c.content!, c.executable ?? false, made, c.kind === 'create' && c.previous === undefined);
-    written++;
+  if (fresh && planned.every(({ c }) => c.kind !== 'delete')) {
+    writeFresh(base, planned.map(({ c }) => ({ path: c.path, content: c.content!, executable: c.executable ?? false })));
+    written = planned.length;
+  } else {
+    for (const { c, full } of planned) {
+      if (c.kind === 'delete') continue;
+      atomicWrite(base, full, c.content!, c.executable ?? false, made, c.kind === 'create' && c.previous === undefined);
+      written++;
+    }
   }
   for (const { c, full } of planned) {
     if (c.kind !== 'delete') continue;

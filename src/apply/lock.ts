@@ -5,10 +5,10 @@
 // exclusively (O_EXCL, never through a link), holding the holder's pid and host. A lock whose holder
 // is gone (same host, no such process) is stale and taken over, as is an empty one older than two
 // seconds (its run was killed between creating and writing it, microseconds apart); otherwise the run
-// waits a little and then stops with a message. Under the lock, `.cn-scaffold-tmp-*` files in the
-// root can only be leftovers of a killed run (a run makes temp files only while it holds the lock):
-// they are removed. Each step is one or two system calls.
-import { closeSync, constants, lstatSync, openSync, readSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+// waits a little and then stops with a message. Under the lock, `.cn-scaffold-tmp-*` files (and
+// `.cn-scaffold-tmp-*-stage` folders) in the root can only be leftovers of a killed run (a run makes
+// them only while it holds the lock): they are removed. Each step is one or two system calls.
+import { closeSync, constants, lstatSync, openSync, readSync, readdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, sep } from 'node:path';
@@ -33,6 +33,8 @@ export interface LockState {
 
 const RUN = randomBytes(6).toString('hex');
 let counter = 0;
+/** The folder a run writes a fresh target into before renaming its entries into the root (src/apply/fresh.ts). */
+export const stagingName = (root: string) => join(root, `${TEMP_PREFIX}${RUN}-stage`);
 /** A fresh temp name: unpredictable (a random run id, then a counter), in the target's root. */
 const tempName = (root: string) => `${root.endsWith(sep) ? root : root + sep}${TEMP_PREFIX}${RUN}-${counter++}`;
 
@@ -167,14 +169,19 @@ function releaseAll(): void {
   for (const root of [...held]) unlockRepository(root);
 }
 
-/** Temp files of a killed run in the root (only called under the lock: no live run is writing them). */
+/**
+ * Temp files and staging folders of a killed run in the root (only called under the lock: no live run
+ * is writing them). A link is removed, never followed; so are links inside a staging folder.
+ */
 function removeTemps(root: string): void {
   for (const name of readdirSync(root)) {
     if (!name.startsWith(TEMP_PREFIX)) continue;
+    const full = join(root, name);
     try {
-      unlinkSync(join(root, name)); // a link is removed, never followed
+      if (/-stage$/.test(name) && lstatSync(full).isDirectory()) rmSync(full, { recursive: true, force: true });
+      else unlinkSync(full);
     } catch {
-      // a folder of that name is not ours to remove
+      // another folder of that name is not ours to remove
     }
   }
 }

@@ -1,12 +1,13 @@
 // The writer's guards on a real disk (issue 15): temp files created exclusively and never through a
 // link, the target created without mkdir -p, the repository lock and its stale-lock rule.
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { apply, prepareRoot } from '../../src/apply/apply.js';
-import { createTemp, LOCK_WAIT_MS, lockRepository, lockState, unlockRepository } from '../../src/apply/lock.js';
+import { createTemp, LOCK_WAIT_MS, lockRepository, lockState, stagingName, unlockRepository } from '../../src/apply/lock.js';
+import { writeFresh } from '../../src/apply/fresh.js';
 import { UserError } from '../../src/util/errors.js';
 import { LOCK_FILE, TEMP_PREFIX } from '../../src/util/paths.js';
 import type { ChangeSet } from '../../src/reconcile/reconcile.js';
@@ -28,6 +29,58 @@ async function deadPid(): Promise<number> {
   return c.pid!;
 }
 
+describe('a fresh target is written through a staging folder', () => {
+  const manifest = { version: 2 as const, tool: { name: 'cn-scaffold', version: '0' }, files: {} };
+
+  test('init into an empty folder: every file in place with its mode, the manifest written, no staging folder left', async () => {
+    const root = fresh();
+    const cs: ChangeSet = {
+      changes: [
+        { path: 'a/b/c.txt', kind: 'create', content: 'c\n', block: 'base' },
+        { path: 'run.sh', kind: 'create', content: '#!/bin/sh\n', block: 'base', executable: true },
+        { path: 'a/d.txt', kind: 'create', content: 'd\n', block: 'base' },
+      ],
+      manifest,
+    };
+    expect(await apply(root, cs)).toEqual({ written: 3, deleted: 0, manifestWritten: true });
+    expect(readdirSync(root).sort()).toEqual(['.cn-scaffold', 'a', 'run.sh']);
+    expect(readFileSync(join(root, 'a/b/c.txt'), 'utf8')).toBe('c\n');
+    expect(readFileSync(join(root, 'a/d.txt'), 'utf8')).toBe('d\n');
+    expect(statSync(join(root, 'run.sh')).mode & 0o111).not.toBe(0);
+    expect(statSync(join(root, 'a/d.txt')).mode & 0o111).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, '.cn-scaffold/manifest.json'), 'utf8')).version).toBe(2);
+  });
+
+  test('a write that fails in the staging folder leaves the root as it was: no file, no staging folder', () => {
+    const root = fresh();
+    // `x` is a file, so `x/y` cannot be created below it (ENOTDIR): the second file fails.
+    expect(() =>
+      writeFresh(root, [
+        { path: 'x', content: 'x\n', executable: false },
+        { path: 'x/y', content: 'y\n', executable: false },
+      ]),
+    ).toThrow();
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  test("a killed run's staging folder is removed by the next run, links inside it removed and never followed", async () => {
+    const root = fresh();
+    const pid = await deadPid();
+    writeFileSync(join(root, LOCK_FILE), `${pid} ${hostname()}\n`);
+    const stage = join(root, `${TEMP_PREFIX}${pid}-stage`);
+    mkdirSync(join(stage, 'deploy'), { recursive: true });
+    writeFileSync(join(stage, 'deploy/half.yaml'), 'kind: Dep');
+    const outside = fresh();
+    writeFileSync(join(outside, 'keep.txt'), 'keep\n');
+    symlinkSync(outside, join(stage, 'link'));
+    lockRepository(root, 0);
+    expect(readdirSync(root)).toEqual([LOCK_FILE]);
+    expect(readFileSync(join(outside, 'keep.txt'), 'utf8')).toBe('keep\n');
+    unlockRepository(root);
+    expect(stagingName(root).startsWith(join(root, TEMP_PREFIX))).toBe(true);
+  });
+});
+
 describe('temp files', () => {
   test('a symbolic link planted at the temp name is never followed: the next name is used', () => {
     const root = fresh();
@@ -44,6 +97,7 @@ describe('temp files', () => {
 
   test('apply writes through temp files in the root and leaves none behind', async () => {
     const root = fresh();
+    writeFileSync(join(root, 'mine.txt'), 'mine\n'); // not a fresh target: file by file, through temp files
     const cs: ChangeSet = {
       changes: [{ path: 'a/b/c.txt', kind: 'create', content: 'c\n', block: 'base' }],
       manifest: { version: 2, tool: { name: 'cn-scaffold', version: '0' }, files: {} },

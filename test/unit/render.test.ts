@@ -108,7 +108,7 @@ describe('templates', () => {
   test('charts of services that differ in names, ports and callee addresses share one shape (one parse)', () => {
     const services = ['a', 'b', 'c', 'd'].map((n, i) => `  - { name: svc-${n}, language: go, port: ${8080 + i}, protocol: http${i < 3 ? `, calls: [svc-${'abcd'[i + 1]}]` : ''} }`);
     services.push('  - { name: last, language: go, port: 9090, protocol: grpc }');
-    services[3] = services[3].replace(' }', ', calls: [last] }');
+    services[3] = services[3]!.replace(' }', ', calls: [last] }');
     const { tree } = renderProject(readAnswersText(`project: { name: shop }\nservices:\n${services.join('\n')}\n`, 'answers.yaml'), catalog);
     const shapes = ['svc-a', 'svc-b', 'svc-c', 'svc-d'].map((n) => yamlShape(tree.get(`deploy/charts/${n}/values.yaml`)!.content));
     // svc-a..svc-c call an HTTP service, svc-d a gRPC one (an ADDR instead of a URL): same lines, masked values.
