@@ -10,14 +10,14 @@
 // killed run left (src/apply/lock.ts, which owns these working files), with one readdir.
 // Synchronous fs calls on purpose: a run writes hundreds of small files in a row, and the sync calls
 // avoid a thread-pool round trip per syscall (measured by npm run bench).
-import { closeSync, openSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeSync } from 'node:fs';
+import { closeSync, openSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { insideRoot, notGeneratable } from '../util/paths.js';
 import { UserError, fsUserError } from '../util/errors.js';
 import { MANIFEST_FILE, manifestChunks, manifestEquals } from '../reconcile/manifest.js';
 import { WRITES, type ChangeSet } from '../reconcile/reconcile.js';
 import { createTemp, isWorkingFile, lockRepository, unlockRepository } from './lock.js';
-import { writeFresh } from './fresh.js';
+import { writeAndClose, writeFresh } from './fresh.js';
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
@@ -167,16 +167,7 @@ function atomicWrite(root: string, full: string, content: string | (() => Iterab
   for (const tmpDir of [root, dir]) {
     const { fd, path: tmp } = createTemp(tmpDir, mode);
     try {
-      try {
-        // writeSync(string) rather than writeFileSync: Node 20's writeFileSync copies every string
-        // into a new Buffer first (garbage worth the whole tree on every run).
-        for (const chunk of typeof content === 'string' ? [content] : content()) {
-          const bytes = writeSync(fd, chunk);
-          if (bytes !== Buffer.byteLength(chunk)) throw new Error(`short write to ${tmp}`);
-        }
-      } finally {
-        closeSync(fd);
-      }
+      writeAndClose(fd, typeof content === 'string' ? [content] : content(), tmp);
       // rename replaces a link at `full` itself, never what it points to.
       renameSync(tmp, full);
       return;

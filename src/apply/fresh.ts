@@ -18,6 +18,21 @@ export interface FreshFile {
   executable: boolean;
 }
 
+/**
+ * Writes the chunks to an open file one after the other, then closes it. writeSync(string) rather than
+ * writeFileSync: Node 20's writeFileSync copies every string into a new Buffer first (garbage worth the
+ * whole tree on every run).
+ */
+export function writeAndClose(fd: number, chunks: Iterable<string>, path: string): void {
+  try {
+    for (const chunk of chunks) {
+      if (writeSync(fd, chunk) !== Buffer.byteLength(chunk)) throw new Error(`short write to ${path}`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Writes `files` into the fresh root (the caller holds its lock). */
 export function writeFresh(root: string, files: FreshFile[]): void {
   const stage = stagingName(root);
@@ -40,12 +55,7 @@ export function writeFresh(root: string, files: FreshFile[]): void {
       if (!tops.includes(top)) tops.push(top);
       // Never an existing file, never through a link (only this run writes in its staging folder).
       const fd = openSync(full, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, f.executable ? 0o755 : 0o644);
-      try {
-        // writeSync(string): Node 20's writeFileSync would copy every string into a new Buffer first.
-        if (writeSync(fd, f.content) !== Buffer.byteLength(f.content)) throw new Error(`short write to ${full}`);
-      } finally {
-        closeSync(fd);
-      }
+      writeAndClose(fd, [f.content], full);
     }
   } catch (err) {
     rmSync(stage, { recursive: true, force: true });
