@@ -1,7 +1,7 @@
 // cn-scaffold.yaml: the answers as the user reads and edits them, and its JSON Schema.
 // Written in a fixed key order (project, services, then categories in catalog order) so the same
 // answers always give the same bytes, with only the selected blocks' option sections.
-import { dump } from 'js-yaml';
+import { toYamlBlock } from '../render/helpers.js';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/define.js';
 import { catalog as shippedCatalog } from '../catalog/registry.js';
@@ -41,10 +41,10 @@ export function serializeAnswers(config: Config, catalog: Catalog): string {
     `# yaml-language-server: $schema=${SCHEMA_FILE}\n` +
     '# cn-scaffold answers. Change a choice here (or with `cn-scaffold set KEY=VALUE`) and run\n' +
     '# `cn-scaffold regenerate`: generated files follow, and your own edits to them are kept.\n' +
-    // js-yaml, as for every generated YAML file: the `yaml` library's stringify cost ~2 ms of each run
-    // (most of it warming up code used nowhere else). Double quotes, as people write them; js-yaml also
-    // quotes what YAML 1.1 readers take for booleans (yes, on).
-    dump(out, { lineWidth: -1, noRefs: true, quotingType: '"' })
+    // The block YAML writer of every generated file (src/render/helpers.ts): double quotes where
+    // needed, as people write them, and what YAML 1.1 readers take for booleans (yes, on) quoted.
+    toYamlBlock(out) +
+    '\n'
   );
 }
 

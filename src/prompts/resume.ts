@@ -4,7 +4,7 @@
 // besides apply.ts: a file of the user's own answers, created with mode 0600 and never through a link.
 import { closeSync, constants, openSync, rmSync, writeSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
-import { dump } from 'js-yaml';
+import { toYamlBlock } from '../render/helpers.js';
 import type { RawAnswers } from '../config/sources.js';
 import { ANSWERS_VERSION } from '../config/schema.js';
 
@@ -13,7 +13,7 @@ export const RESUME_FILE = '.cn-scaffold-answers.yaml';
 /** The answers as YAML (unset entries dropped), with a header saying how to resume. */
 export function resumeText(raw: RawAnswers, command: string): string {
   const data = JSON.parse(JSON.stringify({ version: ANSWERS_VERSION, ...raw.data })) as Record<string, unknown>;
-  return `# Answers of an unfinished \`cn-scaffold init\`. Resume with:\n#   ${command}\n` + dump(data, { lineWidth: -1, noRefs: true, quotingType: '"' });
+  return `# Answers of an unfinished \`cn-scaffold init\`. Resume with:\n#   ${command}\n` + toYamlBlock(data) + '\n';
 }
 
 /** The command that resumes the walk from the saved answers. */

@@ -1,6 +1,5 @@
 // The Handlebars helper allow-list. Anything that lands in YAML, JSON or shell goes through a helper
 // that serialises it safely: a description containing ": " or a newline can neither break nor inject.
-import { dump as dumpYaml } from 'js-yaml';
 import type { HelperDelegate } from 'handlebars';
 
 // Plain scalars that YAML 1.1 (go-yaml, used by Kubernetes and Helm) would read as something else.
@@ -17,40 +16,78 @@ export function yamlScalar(v: unknown): string {
   return JSON.stringify(v); // a JSON string is a valid YAML double-quoted scalar
 }
 
-// Dumps already made in this process, by JSON text: every chart of a repository gets the same block
-// values (metrics, mesh, rollout settings), so with 20 services 19 of 20 dumps were repeats (js-yaml
-// takes ~60 µs even for a 20-line mapping; JSON.stringify ~2 µs). JSON text identifies the dump for
-// the plain data the helpers receive; `null` in it may stand for undefined, NaN or Infinity, which
-// js-yaml writes differently, so such values are dumped every time. Bounded: a long-lived process
-// (the test suite) renders many projects.
-const dumped = new Map<string, string>();
-const DUMPED_MAX = 2000;
+// Block YAML is written here rather than by js-yaml's dump: the data is plain (what JSON can hold) and the
+// rules are the scalar rules above, so a writer is a few lines, and it runs several times less code
+// than a general dumper on every chart, policy and workflow of a run (measured in docs/architecture.md).
+// Every generated YAML file is still parsed back (src/render/render.ts), and test/unit/render.test.ts
+// reads random data written here back with js-yaml and the \`yaml\` library (YAML 1.1 and 1.2).
+
+// Multi-line text is written as a literal block (`|`, `|-`) when it reads back exactly that way:
+// printable ASCII, a first line that does not start with blank space (which would change the detected
+// indentation), at most one final line break, and no line ending in a space or tab (that would read back,
+// but editors strip trailing blanks, and linters flag them). Anything else is quoted (below).
+const LITERAL_TEXT = /^[^\s][\x20-\x7e\t\n]*$/;
+const TRAILING_BLANK = /[ \t]$/m;
+
+// A plain scalar in block context (no flow collection around it, unlike a template's {{yaml}}, which
+// may sit inside `[...]`): printable ASCII; a first character that is no indicator and cannot start a
+// number: a letter, `_`, `/`, `$`, a `.` before a letter (`./path`, but not `.inf`/`.nan`), or a digit
+// when a letter follows that no YAML 1.1 or 1.2 number or timestamp holds (`30s`, `50Gi`; not `0x1F`,
+// `1e3`, `2001-12-14t10:00:00`); no `: `, ` #`, final `:` or final space; not a YAML 1.1 boolean or null.
+// `Build image (no push)` and `${{ github.sha }}` stay plain.
+const BLOCK_PLAIN = /^(?:[A-Za-z_/$]|\.[A-Za-z_/]|[0-9](?=.*[g-np-suvwyG-NP-SUVWY]))(?:[\x20-\x7e]*[\x21-\x7e])?$/;
+const NOT_PLAIN = /: | #|:$|^\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
+
+const blockPlain = (s: string) => BLOCK_PLAIN.test(s) && !NOT_PLAIN.test(s) && !YAML11_SPECIAL.test(s);
+/** A string that cannot be plain: single-quoted when it is one line of printable ASCII (no escapes, so a
+ * regular expression keeps single backslashes), else double-quoted with JSON's escapes. */
+const quotedText = (s: string) => (/^[\x20-\x7e]*$/.test(s) ? `'${s.replace(/'/g, "''")}'` : JSON.stringify(s));
+
+/** A scalar at `pad` (the indentation of a literal block's lines); `quoted`: strings always double-quoted. */
+function scalarText(v: unknown, pad: string, quoted: boolean): string {
+  if (typeof v !== 'string') return yamlScalar(v);
+  if (quoted) return JSON.stringify(v);
+  if (blockPlain(v)) return v;
+  if (v.includes('\n') && LITERAL_TEXT.test(v) && !TRAILING_BLANK.test(v) && !v.endsWith('\n\n')) {
+    const [indicator, text] = v.endsWith('\n') ? ['|', v.slice(0, -1)] : ['|-', v];
+    return indicator + text.split('\n').map((line) => (line ? `\n${pad}${line}` : '\n')).join('');
+  }
+  return quotedText(v);
+}
+
+/** Entries written for a mapping or a sequence: undefined values and functions are left out (as JSON does in objects). */
+function entriesOf(v: object): [string, unknown][] {
+  const all: [string, unknown][] = Array.isArray(v) ? v.map((x) => ['', x]) : Object.entries(v);
+  return all.filter(([, x]) => x !== undefined && typeof x !== 'function');
+}
+
+/** The text after `key:` or `-`: a scalar, `[]`/`{}`, or a nested block (a sequence item's mapping starts on its line). */
+function afterIndicator(v: unknown, pad: string, inSequence: boolean, quoted: boolean): string {
+  if (v === null || typeof v !== 'object') return ' ' + scalarText(v, pad, quoted);
+  const entries = entriesOf(v);
+  if (entries.length === 0) return Array.isArray(v) ? ' []' : ' {}';
+  const block = blockText(v, entries, pad, quoted);
+  return inSequence ? ' ' + block.slice(pad.length) : '\n' + block;
+}
+
+function blockText(v: object, entries: [string, unknown][], pad: string, quoted: boolean): string {
+  const inner = pad + '  ';
+  if (Array.isArray(v)) return entries.map(([, x]) => pad + '-' + afterIndicator(x, inner, true, quoted)).join('\n');
+  return entries.map(([k, x]) => pad + (blockPlain(k) ? k : quotedText(k)) + ':' + afterIndicator(x, inner, false, quoted)).join('\n');
+}
 
 /**
- * Block YAML for an object/array, every line indented by `indent` spaces, no trailing newline.
- * `quoted`: every string double-quoted (what reaches Kubernetes is the same), for lists whose values
- * hold ':' (addresses): quoted, they are masked by the parse-back's shape check (src/render/render.ts).
+ * Block YAML for plain data, every line indented by `indent` spaces, no trailing newline; reads back as
+ * `v` in YAML 1.1 (go-yaml: Kubernetes, Helm) and 1.2. `quoted`: every string value double-quoted (what
+ * reaches Kubernetes is the same), for lists whose values hold ':' (addresses): quoted, they are masked
+ * by the parse-back's shape check (src/render/render.ts).
  */
 export function toYamlBlock(v: unknown, indent = 0, quoted = false): string {
-  const json = JSON.stringify(v);
-  const key = json !== undefined && !json.includes('null') ? `${indent}${quoted ? 'q' : ''} ${json}` : undefined;
-  const hit = key === undefined ? undefined : dumped.get(key);
-  if (hit !== undefined) return hit;
-  // js-yaml: several times faster than \`yaml\` here (CI files are built as objects and dumped), and in
-  // its default compat mode it quotes yes/no/on/off, which Helm and Kubernetes (go-yaml) read as booleans.
-  let text = dumpYaml(v, { lineWidth: -1, noRefs: true, skipInvalid: true, ...(quoted ? { forceQuotes: true, quotingType: '"' as const } : {}) }).trimEnd();
-  if (indent > 0) {
-    const pad = ' '.repeat(indent);
-    text = text
-      .split('\n')
-      .map((l) => (l.length ? pad + l : l))
-      .join('\n');
-  } // whole documents (CI files, indent 0): no copy line by line
-  if (key !== undefined) {
-    if (dumped.size >= DUMPED_MAX) dumped.clear();
-    dumped.set(key, text);
-  }
-  return text;
+  const pad = ' '.repeat(indent);
+  if (v === null || typeof v !== 'object') return pad + scalarText(v, pad + '  ', quoted);
+  const entries = entriesOf(v);
+  if (entries.length === 0) return pad + (Array.isArray(v) ? '[]' : '{}');
+  return blockText(v, entries, pad, quoted);
 }
 
 /** A single-quoted POSIX shell word. */

@@ -32,6 +32,65 @@ describe('yaml helpers', () => {
     expect(toYamlBlock(env, 2)).toContain('value: http://a.ns.svc.cluster.local:8080');
   });
 
+  // The block writer against two independent parsers, YAML 1.1 (go-yaml's reading: yes/on, 1:20,
+  // timestamps) and 1.2: strings chosen to hit every rule (indicators, number look-alikes, literal blocks
+  // and their limits), then seeded random trees of them.
+  const EDGE = [
+    ...TRICKY, '30s', '1Gi', '1:20', '0x1F', '0o17', '.inf', '-.inf', '.NaN', '.5', '1_000', '+1', '2001-12-14', '2001-12-14t21:59:43.10-05:00',
+    'a:', 'a: ', 'a #b', 'a#b', '${{ github.sha }}', 'Build image (no push)', './path', '.github/x.yml', '..', '...', '---', '? a', '<<', '=',
+    'a, b', '[a]', 'k: [a]', 'x\n', 'x\n\n', '\nx', ' x\ny', 'x \ny', 'x\n  \ny', 'x\n\ny\n', 'a\tb', 'a\n\tb', 'run\n  indented\n#c\n- d', 'caf\u00e9', 'a\u2028b',
+    'a\r\nb', '|', '>', '@a', '`a', '%a', '!a', '&a', 'y', 'N', 'Off', '~x', 'a ', ' ', '1d', '1h', '0x1g', '1:20s', '12h30', '1_000s', '0b1', '0o7s', '1E5', '2001-12-14 21:59:43.10 -5',
+  ];
+  const random = (seed: number) => () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  function tree(next: () => number, depth: number): unknown {
+    const pick = next();
+    if (depth > 3 || pick < 0.45) {
+      const kind = Math.floor(next() * 6);
+      if (kind === 0) return Math.floor(next() * 2000) - 1000;
+      if (kind === 1) return next() < 0.5;
+      if (kind === 2) return null;
+      if (kind === 3) return Math.round(next() * 1e4) / 100;
+      return EDGE[Math.floor(next() * EDGE.length)];
+    }
+    const n = Math.floor(next() * 4);
+    if (pick < 0.7) return Array.from({ length: n }, () => tree(next, depth + 1));
+    return Object.fromEntries(Array.from({ length: n }, (_, i) => [next() < 0.5 ? EDGE[Math.floor(next() * EDGE.length)]! : `k${i}`, tree(next, depth + 1)]));
+  }
+  const readsBack = (text: string, expected: unknown) => {
+    expect(parse(text, { version: '1.1' })).toEqual(expected);
+    expect(parse(text, { version: '1.2' })).toEqual(expected);
+    expect(loadAll(text)).toEqual([expected]);
+  };
+
+  test.each(EDGE)('block YAML: %j reads back identically as a value, a list item and a key', (s) => {
+    readsBack(toYamlBlock({ k: s, l: [s, [s]], [s]: { [s]: s } }), { k: s, l: [s, [s]], [s]: { [s]: s } });
+    readsBack(`top:\n${toYamlBlock([{ k: s }], 4)}`, { top: [{ k: s }] });
+    readsBack(toYamlBlock({ k: s }, 0, true), { k: s });
+  });
+
+  test('block YAML: 2000 seeded random trees read back identically in YAML 1.1 and 1.2', () => {
+    const next = random(20261206);
+    for (let i = 0; i < 2000; i++) {
+      const value = { root: tree(next, 0) };
+      const text = toYamlBlock(value);
+      try {
+        readsBack(text, value);
+      } catch (err) {
+        throw new Error(`tree ${i} did not read back:\n${text}\n${(err as Error).message}`);
+      }
+    }
+  });
+
+  test('block YAML: multi-line text is a literal block, undefined entries are left out, empty collections are flow', () => {
+    expect(toYamlBlock({ run: 'set -eu\nmake test\n', script: 'a\nb', skip: undefined, none: [], empty: {} })).toBe(
+      'run: |\n  set -eu\n  make test\nscript: |-\n  a\n  b\nnone: []\nempty: {}',
+    );
+    // Text a literal block would not keep, or that would carry trailing blanks, is double-quoted.
+    expect(toYamlBlock({ a: 'x \ny', b: ' x\ny', c: 'x\n\n' })).toBe('a: "x \\ny"\nb: " x\\ny"\nc: "x\\n\\n"');
+    // One line that cannot be plain is single-quoted, so a regular expression keeps its single backslashes.
+    expect(toYamlBlock({ re: '^https://gitlab\\.com/', q: "it's: x" })).toBe("re: '^https://gitlab\\.com/'\nq: 'it''s: x'");
+  });
+
   test('shell words cannot break out of quoting', () => {
     expect(shellWord("a'; rm -rf / #")).toBe(`'a'\\''; rm -rf / #'`);
   });

@@ -3,7 +3,7 @@
 // an endpoint, health-checked and balanced per request, gRPC included), a restricted Deployment, and the same
 // proxy as a compose service for the local run. For clusters without Gateway API, and as the local entry.
 import { z } from 'zod';
-import { dump } from 'js-yaml';
+import { toYamlBlock } from '../../render/helpers.js';
 import { defineBlock, type BlockContext } from '../../catalog/define.js';
 import type { ResolvedService } from '../../config/schema.js';
 import { headlessName, serviceFqdn } from './contract.js';
@@ -43,7 +43,7 @@ function bootstrap(ctx: BlockContext<O>, mode: 'cluster' | 'local'): string {
     retries: ctx.options.retries,
     requestTimeout: ctx.options.requestTimeout,
   });
-  return header(mode === 'cluster' ? 'cluster front proxy (deploy/gateway/envoy)' : 'local front proxy (compose.yaml)') + dump(cfg, { lineWidth: -1, noRefs: true });
+  return header(mode === 'cluster' ? 'cluster front proxy (deploy/gateway/envoy)' : 'local front proxy (compose.yaml)') + toYamlBlock(cfg) + '\n';
 }
 
 /** Host port of the local proxy: 10000 (Envoy's usual), or the next one no service uses. */
