@@ -55,25 +55,39 @@ function scalarText(v: unknown, pad: string, quoted: boolean): string {
   return quotedText(v);
 }
 
-/** Entries written for a mapping or a sequence: undefined values and functions are left out (as JSON does in objects). */
-function entriesOf(v: object): [string, unknown][] {
-  const all: [string, unknown][] = Array.isArray(v) ? v.map((x) => ['', x]) : Object.entries(v);
-  return all.filter(([, x]) => x !== undefined && typeof x !== 'function');
-}
+const skipped = (x: unknown) => x === undefined || typeof x === 'function'; // left out, as JSON leaves them out of objects
 
-/** The text after `key:` or `-`: a scalar, `[]`/`{}`, or a nested block (a sequence item's mapping starts on its line). */
-function afterIndicator(v: unknown, pad: string, inSequence: boolean, quoted: boolean): string {
-  if (v === null || typeof v !== 'object') return ' ' + scalarText(v, pad, quoted);
-  const entries = entriesOf(v);
-  if (entries.length === 0) return Array.isArray(v) ? ' []' : ' {}';
-  const block = blockText(v, entries, pad, quoted);
-  return inSequence ? ' ' + block.slice(pad.length) : '\n' + block;
-}
-
-function blockText(v: object, entries: [string, unknown][], pad: string, quoted: boolean): string {
+/**
+ * Appends the lines of a mapping or sequence at `pad` to `lines`; its first line starts with `lead`
+ * instead (a sequence item's `- `, so a mapping in a list starts on the item's line). Returns how many
+ * entries it wrote.
+ */
+function writeCollection(lines: string[], v: object, pad: string, lead: string, quoted: boolean): number {
   const inner = pad + '  ';
-  if (Array.isArray(v)) return entries.map(([, x]) => pad + '-' + afterIndicator(x, inner, true, quoted)).join('\n');
-  return entries.map(([k, x]) => pad + (blockPlain(k) ? k : quotedText(k)) + ':' + afterIndicator(x, inner, false, quoted)).join('\n');
+  let written = 0;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!skipped(x)) writeEntry(lines, x, inner, (written++ === 0 ? lead : pad) + '-', true, quoted);
+  } else {
+    const record = v as Record<string, unknown>;
+    for (const k of Object.keys(record)) {
+      const x = record[k];
+      if (!skipped(x)) writeEntry(lines, x, inner, (written++ === 0 ? lead : pad) + (blockPlain(k) ? k : quotedText(k)) + ':', false, quoted);
+    }
+  }
+  return written;
+}
+
+/** One `key:` or `-` line (`head`) and its value: a scalar, `[]`/`{}`, or a nested block at `inner`. */
+function writeEntry(lines: string[], x: unknown, inner: string, head: string, inSequence: boolean, quoted: boolean): void {
+  if (x === null || typeof x !== 'object') {
+    lines.push(head + ' ' + scalarText(x, inner, quoted));
+    return;
+  }
+  const at = lines.length;
+  if (!inSequence) lines.push(head);
+  if (writeCollection(lines, x, inner, inSequence ? head + ' ' : inner, quoted) > 0) return;
+  lines.length = at;
+  lines.push(head + (Array.isArray(x) ? ' []' : ' {}'));
 }
 
 /**
@@ -85,9 +99,9 @@ function blockText(v: object, entries: [string, unknown][], pad: string, quoted:
 export function toYamlBlock(v: unknown, indent = 0, quoted = false): string {
   const pad = ' '.repeat(indent);
   if (v === null || typeof v !== 'object') return pad + scalarText(v, pad + '  ', quoted);
-  const entries = entriesOf(v);
-  if (entries.length === 0) return pad + (Array.isArray(v) ? '[]' : '{}');
-  return blockText(v, entries, pad, quoted);
+  const lines: string[] = [];
+  if (writeCollection(lines, v, pad, pad, quoted) === 0) return pad + (Array.isArray(v) ? '[]' : '{}');
+  return lines.join('\n');
 }
 
 /** A single-quoted POSIX shell word. */
