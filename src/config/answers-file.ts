@@ -41,8 +41,8 @@ export function serializeAnswers(config: Config, catalog: Catalog): string {
     `# yaml-language-server: $schema=${SCHEMA_FILE}\n` +
     '# cn-scaffold answers. Change a choice here (or with `cn-scaffold set KEY=VALUE`) and run\n' +
     '# `cn-scaffold regenerate`: generated files follow, and your own edits to them are kept.\n' +
-    // The block YAML writer of every generated file (src/render/helpers.ts): double quotes where
-    // needed, as people write them, and what YAML 1.1 readers take for booleans (yes, on) quoted.
+    // The block YAML writer of every generated file (src/render/helpers.ts): quotes only where a YAML
+    // 1.1 or 1.2 reader would take the text for something else (yes, on, 1.33), as js-yaml did.
     toYamlBlock(out) +
     '\n'
   );
