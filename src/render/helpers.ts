@@ -20,7 +20,7 @@ export function yamlScalar(v: unknown): string {
 // rules are the scalar rules above, so a writer is a few lines, and it runs several times less code
 // than a general dumper on every chart, policy and workflow of a run (measured in docs/architecture.md).
 // Every generated YAML file is still parsed back (src/render/render.ts), and test/unit/render.test.ts
-// reads random data written here back with js-yaml and the \`yaml\` library (YAML 1.1 and 1.2).
+// reads random data written here back with js-yaml and the `yaml` library (YAML 1.1 and 1.2).
 
 // Multi-line text is written as a literal block (`|`, `|-`) when it reads back exactly that way:
 // printable ASCII, a first line that does not start with blank space (which would change the detected
