@@ -4,7 +4,7 @@
 // than the work of a typical run. A cache from another Node/V8 version is rejected by V8 and the bundle
 // simply compiles as usual.
 // Built as CommonJS (see scripts/build.mjs), so `__dirname` is the dist folder.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
@@ -17,19 +17,44 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const dir = __dirname;
   const file = join(dir, 'main.cjs');
   const cacheFile = join(dir, 'main.cache');
+  // One buffer for both files, read one after the other: the bundle's bytes are copied into a string
+  // before the cache is read over them. Fresh memory costs a page fault per 4 KiB touched, ~1.4 us on
+  // the machines we measure (~1 ms for a second 2 MB buffer). A missing cache: compile normally.
+  const bundle = openSync(file, 'r');
+  let buf = Buffer.allocUnsafeSlow(fstatSync(bundle).size);
+  let source: string;
+  try {
+    source = buf.toString('latin1', 0, readInto(bundle, buf));
+  } finally {
+    closeSync(bundle);
+  }
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(cacheFile);
+    const cache = openSync(cacheFile, 'r');
+    try {
+      const size = fstatSync(cache).size;
+      if (size > buf.length) buf = Buffer.allocUnsafeSlow(size);
+      cachedData = buf.subarray(0, readInto(cache, buf.subarray(0, size)));
+    } finally {
+      closeSync(cache);
+    }
   } catch {
     cachedData = undefined; // no cache shipped: compile normally
   }
   // The bundle is one function expression, (function (exports, require, module, __filename, __dirname)
   // {...}), built so (scripts/build.mjs). latin1: the build checks it is ASCII, for which latin1 is exact
   // and cheaper than UTF-8. A fixed name, not `file`: see src/util/script-name.ts.
-  const script = new Script(readFileSync(file, 'latin1'), { filename: SCRIPT_NAME, cachedData });
+  const script = new Script(source, { filename: SCRIPT_NAME, cachedData });
   const mod = { exports: {} as { main(): Promise<void> } };
   (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, createRequire(file), mod, file, dir);
   // Build time only: record the functions this run compiled, so later starts skip compiling them.
   if (process.env.CN_BUILD_CODE_CACHE) process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
   void mod.exports.main();
+}
+
+/** Reads the whole file into buf (sized to it); returns the bytes read. */
+function readInto(fd: number, buf: Buffer): number {
+  let n = 0;
+  for (let got; n < buf.length && (got = readSync(fd, buf, n, buf.length - n, n)) > 0; ) n += got;
+  return n;
 }
