@@ -71,6 +71,22 @@ const verifiedShapes = JSON.parse(
   ),
 );
 
+// commander requires node:child_process when it loads, for executable subcommands, which cn-scaffold
+// does not declare; loading it (and net and dgram behind it) is ~1 ms of every start. commander only
+// ever calls its spawn(): it gets a spawn that loads the real module on first call.
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'cn-lazy' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'cn-lazy' }, () => ({
+      contents: "exports.spawn = (...args) => require('node:child_process').spawn(...args);",
+      loader: 'js',
+    }));
+  },
+};
+
 // zod re-exports ~45 locales as z.locales; cn-scaffold uses none but English (which zod applies itself).
 // Each locale is a module the bundle would initialise on every start: only `en` is kept.
 const englishOnlyZodLocales = {
@@ -98,7 +114,7 @@ await build({
   // flat string (building the wrapper at run time made V8 copy 2 MB first, ~1 ms of every start).
   banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
   footer: { js: '})' },
-  plugins: [esbuildTemplatesPlugin(join(root, 'templates')), englishOnlyZodLocales],
+  plugins: [esbuildTemplatesPlugin(join(root, 'templates')), lazyChildProcessForCommander, englishOnlyZodLocales],
 });
 // dist/cli.js reads the bundle as latin1, which is exact for ASCII and ~2.5 ms cheaper than decoding
 // 2 MB of UTF-8. esbuild escapes non-ASCII in strings but not in regular expression literals: write
