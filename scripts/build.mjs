@@ -87,18 +87,26 @@ const lazyChildProcessForCommander = {
   },
 };
 
-// zod re-exports ~45 locales as z.locales; cn-scaffold uses none but English (which zod applies itself).
-// Each locale is a module the bundle would initialise on every start: only `en` is kept.
-const englishOnlyZodLocales = {
-  name: 'english-only-zod-locales',
+// Parts of zod that cn-scaffold never uses, but that the bundle would initialise on every start:
+// - the ~45 locales re-exported as z.locales: only `en` is kept (zod applies it itself);
+// - z.fromJSONSchema (JSON Schema to zod; cn-scaffold only goes the other way, at build time): its module
+//   builds its tables from zod's whole API when it loads, ~0.8 ms. A stub takes its place.
+const zodWithoutUnusedParts = {
+  name: 'zod-without-unused-parts',
   setup(b) {
+    const inZod = (args) => /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer);
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '../locales/en-only.js'), namespace: 'cn-zod-locales' } : undefined,
+      inZod(args) ? { path: join(dirname(args.importer), '../locales/en-only.js'), namespace: 'cn-zod-locales' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'cn-zod-locales' }, (args) => ({
       contents: `export { default as en } from ${JSON.stringify(join(dirname(args.path), 'en.js'))};`,
       loader: 'js',
       resolveDir: dirname(args.path),
+    }));
+    b.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (args) => (inZod(args) ? { path: 'from-json-schema', namespace: 'cn-zod-unused' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'cn-zod-unused' }, () => ({
+      contents: "export function fromJSONSchema() { throw new Error('z.fromJSONSchema is not bundled in cn-scaffold'); }",
+      loader: 'js',
     }));
   },
 };
@@ -114,7 +122,7 @@ await build({
   // flat string (building the wrapper at run time made V8 copy 2 MB first, ~1 ms of every start).
   banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
   footer: { js: '})' },
-  plugins: [esbuildTemplatesPlugin(join(root, 'templates')), lazyChildProcessForCommander, englishOnlyZodLocales],
+  plugins: [esbuildTemplatesPlugin(join(root, 'templates')), lazyChildProcessForCommander, zodWithoutUnusedParts],
 });
 // dist/cli.js reads the bundle as latin1, which is exact for ASCII and ~2.5 ms cheaper than decoding
 // 2 MB of UTF-8. esbuild escapes non-ASCII in strings but not in regular expression literals: write
