@@ -51,7 +51,7 @@ JSON.parse(answersSchema); // fail the build, not a user's run, if it is not JSO
 // YAML shapes verified here (see parsedYamlShapes in src/render/render.ts): representative projects
 // are rendered with the same code, every YAML output parsed back, and the shapes that parsed are
 // compiled in, so a run whose outputs have those shapes (the default stack; each language with HTTP
-// and gRPC) does not parse them again. A template that renders invalid YAML here fails the build.
+// and gRPC; a call graph) does not parse them again. A template that renders invalid YAML here fails the build.
 const REPRESENTATIVE_ANSWERS = [
   'project: { name: app }\nservices:\n  - { name: api }\n', // what init --yes answers
   ...['http', 'grpc'].map(
@@ -59,6 +59,19 @@ const REPRESENTATIVE_ANSWERS = [
       `project: { name: app }\nservices:\n` +
       ['node', 'go', 'python', 'java'].map((language, i) => `  - { name: ${language}-${protocol}, language: ${language}, port: ${8080 + i}, protocol: ${protocol} }\n`).join(''),
   ),
+  // A call graph: a service exposed on the gateway, and calls between every pair of protocols (each caller
+  // gets its callee's address in its chart's env).
+  'project: { name: app }\nservices:\n' +
+    [
+      ['a', 'node', 'http', 'b'],
+      ['b', 'go', 'http', 'c'],
+      ['c', 'python', 'grpc', 'd'],
+      ['d', 'java', 'http', 'e'],
+      ['e', 'node', 'grpc', 'f'],
+      ['f', 'go', 'grpc', ''],
+    ]
+      .map(([name, language, protocol, callee], i) => `  - { name: ${name}, language: ${language}, port: ${8080 + i}, protocol: ${protocol}${callee ? `, calls: [${callee}]` : ''}${i === 0 ? ', expose: true' : ''} }\n`)
+      .join(''),
 ];
 const verifiedShapes = JSON.parse(
   await probe(
