@@ -1,7 +1,7 @@
 // Colour and the machine form of a problem, kept apart from the report code so the error handler
 // (src/main.ts) can use them without loading the reconcile stage. Colour on terminals only: NO_COLOR
 // (no-color.org), --no-color and TERM=dumb turn it off, FORCE_COLOR on; piped or redirected output
-// stays plain. Node's own util.styleText makes the escape codes.
+// stays plain. The escape codes are Node's own (util.inspect.colors).
 import { fstatSync } from 'node:fs';
 import type { Problem } from './errors.js';
 
@@ -31,10 +31,21 @@ export function useColour(fd: 1 | 2): boolean {
 }
 
 // node:util only when there is colour to make (loading it costs ~1 ms of a run that prints plain text).
-// styleText's options (validateStream, Node 22.13+) would judge process.stdout; the choice is made above.
-type StyleText = (format: Style | Style[], text: string, options?: { validateStream?: boolean }) => string;
-export const paint = (fd: 1 | 2, s: Style | Style[], text: string): string =>
-  useColour(fd) ? (process.getBuiltinModule('node:util').styleText as StyleText)(s, text, { validateStream: false }) : text;
+// The escape codes come from util.inspect.colors, the table util.styleText reads, not from styleText
+// itself: its `stream` option defaults to process.stdout, which it builds even when told not to judge
+// the stream, and building it on a terminal loads node:tty and node:net (~1.5 ms).
+export const paint = (fd: 1 | 2, s: Style | Style[], text: string): string => {
+  if (!useColour(fd)) return text;
+  const colors = process.getBuiltinModule('node:util').inspect.colors;
+  let open = '';
+  let close = '';
+  for (const style of Array.isArray(s) ? s : [s]) {
+    const [on, off] = colors[style]!;
+    open += `\u001b[${on}m`;
+    close = `\u001b[${off}m${close}`;
+  }
+  return open + text + close;
+};
 
 /** An error report (src/util/errors.ts formatProblems) with its headline and marks in colour. */
 export function paintErrors(text: string): string {
