@@ -33,7 +33,7 @@ export function safeRelative(path: string): string {
 
 // Version-control metadata: never generated, and what a hostile manifest would aim at (.git/HEAD and
 // .git/config have predictable contents, so a forged entry can carry their exact hash).
-const VCS_DIRS = new Set(['.git', '.hg', '.svn']);
+const VCS_SEGMENT = /(?:^|\/)\.(?:git|hg|svn)(?:\/|$)/i;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
@@ -43,8 +43,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  */
 export function notGeneratable(rel: string): string | undefined {
   if (CONTROL.test(rel)) return 'contains control characters';
-  const segments = rel.split('/');
-  if (segments.some((s) => VCS_DIRS.has(s.toLowerCase()))) return 'is version-control metadata, which cn-scaffold never touches';
+  if (VCS_SEGMENT.test(rel)) return 'is version-control metadata, which cn-scaffold never touches';
   if (rel === LOCK_FILE || rel.startsWith(TEMP_PREFIX)) return 'is a working file of cn-scaffold';
   return undefined;
 }

@@ -155,10 +155,10 @@ describe('messages are safe to print', () => {
 
 describe('paths cn-scaffold never writes', () => {
   test('version-control metadata, control characters and its own working files', () => {
-    for (const p of ['.git/HEAD', '.git/config', 'sub/.git/index', '.GIT/config', '.hg/store', 'a\x1b[2Jb', '.cn-scaffold.lock', '.cn-scaffold-tmp-1-2']) {
+    for (const p of ['.git/HEAD', '.git/config', 'sub/.git/index', 'sub/.git', '.GIT/config', '.hg/store', 'a/.Svn/entries', 'a\x1b[2Jb', '.cn-scaffold.lock', '.cn-scaffold-tmp-1-2']) {
       expect(notGeneratable(p), p).toBeDefined();
     }
-    for (const p of ['.gitignore', '.github/workflows/api.yml', '.gitlab-ci.yml', 'services/api/.gitkeep']) expect(notGeneratable(p), p).toBeUndefined();
+    for (const p of ['.gitignore', '.github/workflows/api.yml', '.gitlab-ci.yml', 'services/api/.gitkeep', 'a.git/b', 'docs/x.svn']) expect(notGeneratable(p), p).toBeUndefined();
   });
 
   test('no path the catalog generates is refused (golden answer files and the default stack)', () => {
