@@ -171,7 +171,8 @@ export async function init(dirArg: string | undefined, opts: InitOptions): Promi
     );
   } else {
     if (opts.dryRun) writeOut(`Dry run: nothing written. Would write to ${root}:\n`);
-    writeOut(formatChanges(changes, { verbose: Boolean(opts.dryRun) }).split('\n').filter((l) => opts.dryRun || !/^(\x1b\[[0-9;]*m)?CREATE/.test(l)).join('\n') + '\n');
+    // A new repository is all CREATE lines: not listed (the summary counts them), only other changes are.
+    writeOut(formatChanges(changes, opts.dryRun ? { verbose: true } : { hide: 'create' }) + '\n');
     if (!opts.dryRun) writeOut(`Created ${resolved.project.name} in ${root} (${counts.create + counts.update} files).\n`);
     if (git) writeOut(`${git.message}\n`);
     const w = formatProblemList('Warnings:', warnings);

@@ -28,10 +28,11 @@ export function changeLine(c: { kind: ChangeKind; path: string; reason?: string 
   return `${paint(fd, STYLE_OF[c.kind], LABEL[c.kind].padEnd(9))} ${printable(c.path)}${c.reason ? `  — ${printable(c.reason)}` : ''}`;
 }
 
-export function formatChanges(cs: ChangeSet, opts: { verbose?: boolean } = {}): string {
+/** The change list and its summary line; `hide`: a kind whose lines are left out (the summary still counts it). */
+export function formatChanges(cs: ChangeSet, opts: { verbose?: boolean; hide?: ChangeKind } = {}): string {
   const lines: string[] = [];
   for (const c of cs.changes) {
-    if (c.kind === 'unchanged' && !opts.verbose) continue;
+    if ((c.kind === 'unchanged' && !opts.verbose) || c.kind === opts.hide) continue;
     lines.push(changeLine(c));
   }
   const s = summarize(cs);
