@@ -76,7 +76,14 @@ const parsedBack = { yaml: new Set<string>(), json: new Set<string>() };
 //   starts with a safe character, so it cannot follow an outer quoted scalar's end), e.g. an image
 //   reference `"r.example.com/a/b:dev"`;
 // - the text of a comment line that holds no quote or backslash (a quoted scalar running over lines
-//   keeps its end where it was).
+//   keeps its end where it was);
+// - the text of the lines of a literal block scalar (a `key: |`, `|-` or `|+` line, then lines more
+//   indented than its key, each at least as indented as the first), when none of them holds a quote or
+//   backslash: in block context they are the scalar's text; inside a quoted scalar running over lines
+//   they cannot end it; inside an outer block scalar they stay its text (more indented than the header,
+//   which is); and after a plain scalar's line or in a flow collection the header itself is invalid.
+//   Each line keeps its indentation, so the block ends where it did. This is how the writer
+//   (helpers.ts) puts multi-line text, e.g. the reasons of a network policy's rules.
 // Keys are never masked (duplicate keys built from values are still parsed), nor is anything else.
 // Services differ in exactly such values (names, ports, image paths): 20 charts of one language and
 // protocol parse one values.yaml instead of 20.
@@ -84,9 +91,11 @@ const parsedBack = { yaml: new Set<string>(), json: new Set<string>() };
 // value form needs a non-empty prefix (indentation, `- ` or `key: `), so a bare line stays as it is.
 const SAFE_VALUE_LINE =
   /^((?: +(?:- )?| *- )(?:[A-Za-z0-9_][A-Za-z0-9_.\/-]*: )?| *(?:- )?[A-Za-z0-9_][A-Za-z0-9_.\/-]*: )(?:[A-Za-z0-9_/.][A-Za-z0-9 ._/@*-]*[A-Za-z0-9._/@*-]|[A-Za-z0-9_/.]|"[A-Za-z0-9_/.][A-Za-z0-9._/@*:=+-]*")$|^( *#)[^"'\\\n]*$/gm;
+const LITERAL_BLOCK = /^( *)([A-Za-z0-9_][A-Za-z0-9_.\/-]*: \|[-+]?\n)(\1 +)([^\s"'\\][^\n"'\\]*(?:\n\3 *[^\s"'\\][^\n"'\\]*)*)$/gm;
+const maskBlockLines = (_: string, indent: string, head: string, first: string, text: string) => indent + head + first + text.replace(/(^|\n)( *)[^\n]+/g, '$1$2\u0000');
 /** The shape of a YAML text (see above): the prefix of each masked line, then NUL. */
 export function yamlShape(text: string): string {
-  return text.replace(SAFE_VALUE_LINE, '$1$2\u0000');
+  return text.replace(SAFE_VALUE_LINE, '$1$2\u0000').replace(LITERAL_BLOCK, maskBlockLines);
 }
 
 // The shapes (sha256 of yamlShape) known to parse: those the build parsed (scripts/build.mjs renders

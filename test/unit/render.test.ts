@@ -134,8 +134,20 @@ describe('templates', () => {
       'plain: first\n  key: V\nafter: x\n', // inside a plain scalar over lines (invalid: ': ')
       'plain: first\n  "V"\n  # V\nafter: x\n', // quotes inside a plain scalar over lines
       'list:\n- key: V\n- V\n', // items at the parent's indentation
+      'run: |-\n  V\n  more V\n    deeper V\nafter: x\n', // literal block text, at the top
+      'meta:\n  notes: |\n    V\n    # V\n  keep: |+\n    V\n\n  next: 1\n', // nested, with each chomping indicator
+      'a:\n  key: |-\n      V\n    V\n  b: 1\n', // a line less indented than the block's first one
+      'm:\n  key: |-\n  V\n  b: 1\n', // a line as indented as the header: no block text, a mapping entry
+      'list:\n  - key: |-\n      V\n    other: 1\n', // in a list item
+      'text: "first\n  key: |-\n    one\n    and V\n  last"\nafter: x\n', // a block header inside a double-quoted scalar
+      "text: 'first\n  key: |-\n    one\n    and V\n  last'\nafter: x\n", // single-quoted
+      'text: "first\n  key: |-\n    V\n  last"\nafter: x\n', // the same, on the block's first line
+      "text: 'first\n  key: |-\n    V\n  last'\nafter: x\n",
+      'outer: |\n  key: |-\n    V\n  tail\nafter: x\n', // inside a literal block
+      'plain: first\n  key: |-\n    V\nafter: x\n', // inside a plain scalar over lines (invalid: ': ')
+      'flow: [a,\n  key: |-\n    V\n  ]\n', // inside a flow sequence (invalid: a block scalar)
     ];
-    const values = ['value', 'other', 'x y', '8080', 'a/b.c@d-e', 'v*', '.hidden', '_u', 'z', 'r.example.com/a/b:dev', 'a=b+c', 'a: b', 'a #b', 'a,b', 'x, a', 'x,a', '@x', '-', '- x', '*alias', '&a x', '!tag', '|', '>', '"q', "'q", 'a"b', "a'b", 'a\\b', '[a]', '{a}', '%x', '? x', 'a ', '#', ':x', ''];
+    const values = ['value', 'other', 'x y', '8080', 'a/b.c@d-e', 'v*', '.hidden', '_u', 'z', 'r.example.com/a/b:dev', 'a=b+c', 'a: b', 'a #b', 'a,b', 'x, a', 'x,a', '@x', '-', '- x', '*alias', '&a x', '!tag', '|', '>', '"q', "'q", 'a"b', "a'b", 'a\\b', '[a]', '{a}', '%x', '? x', 'a ', '#', ':x', '', 'ingress from a on 80: a calls b (http) [graph]', '---', '...', 'x"', "x'", '\tx', ' x', 'key: |-', '"a b"', '\\q', 'x\\'];
     const jsYamlAccepts = (text: string) => {
       try {
         loadAll(text, undefined, { schema: FAILSAFE_SCHEMA });
@@ -173,6 +185,13 @@ describe('templates', () => {
     // svc-a..svc-c call an HTTP service, svc-d a gRPC one (an ADDR instead of a URL): same lines, masked values.
     expect(new Set(shapes).size).toBe(1);
     expect(tree.get('deploy/charts/svc-d/values.yaml')!.content).toContain('value: "dns:///last-headless.shop.svc.cluster.local:9090"');
+  });
+
+  test('yamlShape masks the lines of a literal block that hold no quote or backslash, keeping their indentation', () => {
+    // The lines before one with a quote are masked; a line as indented as the header is no block text.
+    expect(yamlShape('m:\n  why: |-\n    a: b (c) [d]\n      more: (e)\n  x: |\n    one (1)\n    "two" x\n    three (3)\n  y: |\n  z: (z)\n')).toBe(
+      'm:\n  why: |-\n    \u0000\n      \u0000\n  x: |\n    \u0000\n    "two" x\n    three (3)\n  y: |\n  z: (z)\n',
+    );
   });
 
   test('yamlShape masks safe values and comment text only', () => {
