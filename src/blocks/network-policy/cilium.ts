@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { defineBlock, type FilesContext, type FileSpec } from '../../catalog/define.js';
 import { APP_PODS, type MergedNetwork, type OwnedEdge } from '../../catalog/network.js';
-import { fqdnRules, ruleReasons, type CompileOptions, type LabelSelector, type PolicySubject } from './compile.js';
+import { edgesAnnotation, fqdnRules, ruleReasons, type CompileOptions, type LabelSelector, type PolicySubject } from './compile.js';
 import { CNI_DIR, DEFAULT_DENY_OPTION, DEFAULT_DENY_QUESTION, engineContributions, podCidrOption, policyFiles } from './shared.js';
 
 /** Cilium 1.20.2 (tag v1.20.2 of cilium/cilium); chart cilium/cilium from https://helm.cilium.io. */
@@ -64,7 +64,7 @@ function fqdnPolicy(ctx: FilesContext<CiliumOptions>, s: PolicySubject, o: Compi
     {
       apiVersion: 'cilium.io/v2',
       kind: 'CiliumNetworkPolicy',
-      metadata: { name: `${s.name}-fqdn`, namespace: o.namespace, labels: { 'app.kubernetes.io/managed-by': 'cn-scaffold' }, annotations: { 'cn-scaffold.io/edges': why.join('\n') } },
+      metadata: { name: `${s.name}-fqdn`, namespace: o.namespace, labels: { 'app.kubernetes.io/managed-by': 'cn-scaffold' }, annotations: { 'cn-scaffold.io/edges': edgesAnnotation(why) } },
       spec: {
         endpointSelector: s.selector satisfies LabelSelector,
         // Allows only: isolation stays with the standard default-deny policy, so this object never

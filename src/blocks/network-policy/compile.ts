@@ -127,6 +127,14 @@ export function ruleReasons(s: Pick<PolicySubject, 'ingress' | 'egress'>, peers:
   return [...s.ingress.map((r) => line('ingress', r)), ...s.egress.map((r) => line('egress', r))];
 }
 
+/**
+ * The `cn-scaffold.io/edges` annotation: one line per rule, each ending in a line break, so a policy of one
+ * rule reads as one of five (a literal block in the file, whose lines the parse-back's shape masks:
+ * src/render/render.ts). `kubectl describe` drops the final break (printAnnotationsMultiline in
+ * kubernetes/kubectl pkg/describe/describe.go: strings.TrimSuffix(value, "\n")).
+ */
+export const edgesAnnotation = (reasons: string[]): string => reasons.map((line) => `${line}\n`).join('');
+
 const isFqdnRule = (r: PolicyRule) => r.peers.some((p) => p.fqdn !== undefined);
 /** The rules standard NetworkPolicy can express, and those to DNS names (left to an FQDN-aware engine). */
 export const standardRules = (s: PolicySubject) => ({ ingress: s.ingress.filter((r) => !isFqdnRule(r)), egress: s.egress.filter((r) => !isFqdnRule(r)) });
@@ -141,7 +149,7 @@ export function networkPolicy(s: PolicySubject, o: CompileOptions, peers: Networ
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: meta(s.name, o.namespace, { 'cn-scaffold.io/edges': ruleReasons({ ingress, egress }, peers).join('\n') }),
+    metadata: meta(s.name, o.namespace, { 'cn-scaffold.io/edges': edgesAnnotation(ruleReasons({ ingress, egress }, peers)) }),
     spec: {
       podSelector: s.selector,
       policyTypes: types,
