@@ -44,7 +44,9 @@ function blockContext(block: AnyBlock, r: Resolved): BlockContext<any> {
     project: r.project,
     services: r.services,
     graph: r.graph,
-    options: block.options.parse(section[block.id] ?? {}),
+    // Already parsed, defaults and all, by the answers schema (src/config/schema.ts: each block's options
+    // with prefault({})); a block without options has no key there.
+    options: section[block.id] ?? {},
     has: (id) => r.selected.includes(id),
   };
 }
