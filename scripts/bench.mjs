@@ -18,7 +18,7 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 const args = process.argv.slice(2);
-const rounds = Number(args[args.indexOf('--rounds') + 1]) || 15;
+const rounds = Number(args[args.indexOf('--rounds') + 1]) || 21;
 const asJson = args.includes('--json');
 const base = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/cn-bench-') : mkdtempSync(join(tmpdir(), 'cn-bench-'));
 const onTmpfs = base.startsWith('/dev/shm');
