@@ -187,6 +187,49 @@ describe('templates', () => {
     expect(tree.get('deploy/charts/svc-d/values.yaml')!.content).toContain('value: "dns:///last-headless.shop.svc.cluster.local:9090"');
   });
 
+  test('text inserted into generated YAML keeps its structure whenever it keeps its shape', () => {
+    // A property check of the whole mask on real output: two projects (a graph with messaging, exposure
+    // and policies; every language with other block choices), each YAML file mutated line by line with
+    // indicators, quotes, escapes and document markers (a seeded generator, the same every run). When a
+    // mutation leaves yamlShape unchanged, js-yaml must read the same structure: keys, nesting, lengths.
+    const projects = [
+      'project: { name: shop }\nservices:\n  - { name: web, language: node, port: 8080, calls: [{ service: orders, timeout: 500ms }], publishes: [orders.created], expose: true, egress: [{ host: api.stripe.com, port: 443 }] }\n  - { name: orders, language: go, port: 9090, protocol: grpc, subscribes: [{ subject: orders.*, durable: true }] }\n  - { name: reports, language: python, port: 8081, calls: [orders], uses: [kv] }\nmessaging: { pubsub: nats }\nstorage: { kv: etcd }\n',
+      'project: { name: shop, namespace: shop-prod }\nservices:\n  - { name: web, language: node, port: 8080, replicas: 3 }\n  - { name: billing, language: go, port: 9090, protocol: grpc }\n  - { name: ledger, language: java, port: 8082 }\ncontainerization: { build: podman, runtime: cri-o }\norchestration: { kubernetes: { autoscaling: true } }\n',
+    ];
+    const pieces = ['a: b', '- x', '#', ' #x', '"', "'", '\\', '\\q', '---', '...', '[', ']', '{', '}', ',', '|', '>', '&a', '*a', '!t', '? ', 'x: y # z', 'two words', '\t', '%', '@'];
+    const skeleton = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(skeleton) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, skeleton(x)])) : 's';
+    const structure = (text: string) => {
+      try {
+        return JSON.stringify(loadAll(text, undefined, { schema: FAILSAFE_SCHEMA }).map(skeleton));
+      } catch {
+        return 'invalid';
+      }
+    };
+    let seed = 12345;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    let kept = 0;
+    for (const answers of projects) {
+      const { tree } = renderProject(readAnswersText(answers, 'answers.yaml'), catalog);
+      for (const [path, { content }] of tree) {
+        if (!/\.ya?ml$/.test(path) || path.includes('/templates/')) continue;
+        const shape = yamlShape(content);
+        const original = structure(content);
+        const lines = content.split('\n');
+        for (let k = 0; k < 25; k++) {
+          const i = next(lines.length);
+          const [, prefix, rest] = /^( *(?:- )?(?:[A-Za-z0-9_][A-Za-z0-9_.\/-]*: )?)(.*)$/.exec(lines[i]!)!;
+          const at = next(rest!.length + 1);
+          const mutated = [...lines.slice(0, i), prefix + rest!.slice(0, at) + pieces[next(pieces.length)] + rest!.slice(at), ...lines.slice(i + 1)].join('\n');
+          if (yamlShape(mutated) !== shape) continue;
+          kept++;
+          expect([path, mutated.split('\n')[i], structure(mutated)]).toEqual([path, mutated.split('\n')[i], original]);
+        }
+      }
+    }
+    expect(kept).toBeGreaterThan(500);
+  });
+
   test('yamlShape masks the lines of a literal block that hold no quote or backslash, keeping their indentation', () => {
     // The lines before one with a quote are masked; a line as indented as the header is no block text.
     expect(yamlShape('m:\n  why: |-\n    a: b (c) [d]\n      more: (e)\n  x: |\n    one (1)\n    "two" x\n    three (3)\n  y: |\n  z: (z)\n')).toBe(
