@@ -2,6 +2,7 @@
 // builds the commander program (commands load lazily) and funnels every outcome through one handler:
 // user errors print message, origin and fix with exit 1/2/3/130; anything else is a bug and prints
 // its stack.
+import { config as configureZod } from 'zod';
 import { streamsInUse, writeErr, writeOut } from './util/output.js';
 const VERSION = __CN_VERSION__;
 const argv = process.argv.slice(2);
@@ -31,8 +32,8 @@ export async function main(): Promise<void> {
   try {
     // Before any schema exists (the catalog builds them when program.js loads): zod's JIT compiles a
     // parser per object schema with new Function on first use, which a run that parses each schema
-    // once or twice pays for and never gets back.
-    (await import('zod')).config({ jitless: true });
+    // once or twice pays for and never gets back. A static import, not a dynamic one: see build.mjs.
+    configureZod({ jitless: true });
     const { buildProgram, usageErrorFrom } = await import('./program.js');
     const { CommanderError } = await import('commander');
     const program = buildProgram(VERSION, (p) => {

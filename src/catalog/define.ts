@@ -1,6 +1,6 @@
 // The building-block contract. A block is declared once: its options (zod), the question for every
 // option, the files it owns and what it contributes to shared files. See docs/architecture.md.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Config, ResolvedProject, ResolvedService } from '../config/schema.js';
 import type { Contributions, MergedChart, MergedContributions } from './contributions.js';
 import type { ServiceGraph } from '../graph/graph.js';

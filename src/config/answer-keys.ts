@@ -2,7 +2,7 @@
 // JSON Schema and the defaults all need to know about it: its values, its static default, when it applies
 // and the defaults that follow from other answers. Declared once (the slot in categories.ts, the option's
 // question in its block file); read from here by everyone.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AnswerScalar, AnyBlock, Applies, Catalog, Question, SlotDef } from '../catalog/define.js';
 
 /** Type, default and allowed values of one block option (unwrapping default/optional). */

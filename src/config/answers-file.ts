@@ -2,7 +2,7 @@
 // Written in a fixed key order (project, services, then categories in catalog order) so the same
 // answers always give the same bytes, with only the selected blocks' option sections.
 import { toYamlBlock } from '../render/helpers.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Catalog } from '../catalog/define.js';
 import { catalog as shippedCatalog } from '../catalog/registry.js';
 import { buildProjectSchema, type Config } from './schema.js';

@@ -4,7 +4,7 @@
 // answer (an exposed service needs a gateway) are rules in src/config/rules/graph.ts.
 // Every field is optional and left out of cn-scaffold.yaml when not given: src/graph/graph.ts
 // normalises them (a callee name → { service }) for the blocks.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** RFC 1035 label, the form of a service name (see schema.ts). */
 const SERVICE_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

@@ -3,7 +3,7 @@
 // value suggested (quoted where YAML would misread it: 1.30 is the number 1.3), a dedicated flag when
 // the value was misread from a file, or the edit to make. Also the guards that run before zod: no
 // answer is longer than MAX_ANSWER_LENGTH, and "did you mean" compares short words only.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Problem } from '../util/errors.js';
 import { answerFlags } from '../commands/flags.js';
 import type { Catalog } from '../catalog/define.js';

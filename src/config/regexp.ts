@@ -1,6 +1,6 @@
 // Options that hold a regular expression are checked as one. Apart from schema.ts so that a block
 // using it (cosign) does not load the whole answers schema when the program starts.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Why a pattern is not a regular expression cosign, Kyverno and Ratify accept (Go's RE2 syntax), or

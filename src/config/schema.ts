@@ -1,7 +1,7 @@
 // The answers model: project, services, and one section per category (slots + block options).
 // ProjectSchema is assembled from the catalog so the answers file, flags, prompts and the JSON
 // Schema all come from the same declarations.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Catalog } from '../catalog/define.js';
 import { checkGraph, graphFields } from './graph-schema.js';
 import { DEFAULT_KUBERNETES_VERSION } from './rules/define.js';

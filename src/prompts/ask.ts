@@ -2,7 +2,7 @@
 // is judged before it is shown, and an answer that makes another one invalid re-asks that one at once.
 // Archived and legacy blocks are shown with their status and reason everywhere: archived ones are
 // selectable only when a successor is offered on the spot; legacy ones with a warning.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { pickKey, type AnswerKey } from '../config/answer-keys.js';
 import { defaultFor } from '../config/defaults.js';
 import { UserError } from '../util/errors.js';

@@ -1,6 +1,6 @@
 // Validation as the user types: the schema's own messages where it has written ones, and plain words
 // instead of the library's wording ("Too small: expected number to be >=1") where it has not.
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 function friendly(issue: z.core.$ZodIssue): string {
   const i = issue as z.core.$ZodIssue & { minimum?: number | bigint; maximum?: number | bigint; origin?: string; expected?: string; format?: string; pattern?: string };

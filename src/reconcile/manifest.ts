@@ -9,7 +9,7 @@
 // dropped with a warning (so it can never lead a write or a delete outside the repository or into
 // version-control metadata), and a base whose hash does not match is ignored by reconcile.
 import { readSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sha256 } from '../util/hash.js';
 import { notGeneratable, safeRelative } from '../util/paths.js';
 import { UserError, type Problem } from '../util/errors.js';

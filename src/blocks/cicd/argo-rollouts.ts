@@ -5,7 +5,7 @@
 // The analysis measures the latest ReplicaSet alone (podTemplateHashValue: Latest), counts no probe or
 // scrape, needs minRequests requests per window (fewer = Inconclusive, never a pass), and blue-green gets
 // a load Job before promotion (the preview has no users). Issue 14 defects 4 and 5.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { LOAD_TARGET, LOADTESTER_IMAGE, analysisOptions, analysisQuestions, chartTemplates, minutes, prometheusFor } from './delivery.js';
 

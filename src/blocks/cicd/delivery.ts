@@ -1,7 +1,7 @@
 // What the two progressive-delivery controllers (argo-rollouts, flagger) share: the analysis options, the
 // Prometheus address they query (the metrics block's contribution, or an existing Prometheus), and how
 // their chart templates are placed into every service chart.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BlockContext, FileSpec, FilesContext, Question } from '../../catalog/define.js';
 import { prometheusAddress, prometheusOperatorSelected, prometheusSelected } from '../observability/shared.js';
 

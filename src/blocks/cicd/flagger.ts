@@ -6,7 +6,7 @@
 // Flagger (Flagger generates it), the ServiceMonitor, PDB and restart alert cover the -primary pods, the checks
 // measure the canary pods alone with a minimum request count, and Flagger's load tester
 // (deploy/flagger/loadtester.yaml) drives traffic to the canary during the analysis.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { flaggerProvider, gatewayTrafficRoute, TRAFFIC_ROUTE_SCHEMA } from '../discovery/traffic.js';
 import { LOAD_TARGET, LOADTESTER_IMAGE, analysisOptions, analysisQuestions, chartTemplates, prometheusFor } from './delivery.js';

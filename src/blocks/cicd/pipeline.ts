@@ -18,7 +18,7 @@
 // also enforced by Harbor at pull time) and the pipeline scans once, before the push; the SBOM exists iff the
 // signing block attests one (its `sbom` option). Registry login, signing and attestation come from other blocks
 // (contrib.pipeline); tool versions are pinned here once and reused by every provider and ci/install-tools.sh.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BlockContext, FilesContext, Question } from '../../catalog/define.js';
 import { SBOM_FILE, type Contributions, type PipelineStep, type ScanSeverity, type ValidateStep } from '../../catalog/contributions.js';
 import type { ResolvedService } from '../../config/schema.js';

@@ -1,6 +1,6 @@
 // compose.yaml to run every service on the developer's machine, hardened like the cluster
 // (read-only root, no capabilities, numeric user) so "works locally" means "works in the cluster".
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { localEnvFor } from '../../catalog/network.js';
 

@@ -1,6 +1,6 @@
 // Docker Engine as the node runtime: only through cri-dockerd since Kubernetes 1.24 removed dockershim
 // (domain.md §1.1, CR-09). No RuntimeClass: cri-dockerd exposes a single handler.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 
 export default defineBlock({

@@ -1,6 +1,6 @@
 // Image build with Docker + BuildKit (domain.md §1.1): the Dockerfiles come with each service
 // skeleton; this block owns how they are built (make targets, README).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { imageBuildContribution } from './image-build.js';
 

@@ -1,6 +1,6 @@
 // Image build with Podman/Buildah (domain.md §1.5). Podman builds OCI images by default, which drop
 // HEALTHCHECK (CR-02); we build with `--format docker` so a HEALTHCHECK a user adds is kept.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { imageBuildContribution } from './image-build.js';
 

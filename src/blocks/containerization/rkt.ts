@@ -1,5 +1,5 @@
 // rkt is listed so users who ask for it learn why it is gone and what replaces it (domain.md §1.4, CR-07).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 
 export default defineBlock({

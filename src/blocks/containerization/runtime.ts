@@ -1,7 +1,7 @@
 // Shared by the cluster-runtime blocks (containerd, CRI-O): the optional RuntimeClass and the chart
 // value that pins workloads to it. RuntimeClass.handler must equal the runtime's handler table name
 // (domain.md §1.6, CR-06).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BlockContext, FilesContext, FileSpec } from '../../catalog/define.js';
 import type { Contributions } from '../../catalog/contributions.js';
 

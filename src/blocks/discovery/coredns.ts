@@ -3,7 +3,7 @@
 // service; the headless Service of gRPC callees (no mesh); the DNS network peer and every pod's edge to it
 // (plus NodeLocal DNSCache's link-local address); `make dns-check`, a short-lived restricted pod that
 // resolves every service; and optional forward zones delivered the way the distribution expects.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock, type BlockContext, type FileSpec, type FilesContext } from '../../catalog/define.js';
 import type { NetworkEdge, NetworkPort } from '../../catalog/contributions.js';
 import { asEnvVars, calleeEnv, clusterAddress, grpcCallees, headlessName, localAddress, meshSelected, serviceFqdn } from './contract.js';

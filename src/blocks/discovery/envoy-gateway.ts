@@ -2,7 +2,7 @@
 // pinned chart at the line that supports project.kubernetesVersion, a GatewayClass + EnvoyProxy + Gateway
 // gateway-system/gateway (Harbor's default parent) with an HTTPS listener, and per exposed service an
 // HTTPRoute/GRPCRoute plus an optional BackendTrafficPolicy (health checks, retries, timeout).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock, type BlockContext } from '../../catalog/define.js';
 import type { ResolvedService } from '../../config/schema.js';
 import { HARBOR_NAMESPACE, HARBOR_SECRETS } from '../registry/shared.js';

@@ -2,7 +2,7 @@
 // (retries and a timeout per route), STRICT_DNS clusters on the services' headless Services (every pod is
 // an endpoint, health-checked and balanced per request, gRPC included), a restricted Deployment, and the same
 // proxy as a compose service for the local run. For clusters without Gateway API, and as the local entry.
-import { z } from 'zod';
+import * as z from 'zod';
 import { toYamlBlock } from '../../render/helpers.js';
 import { defineBlock, type BlockContext } from '../../catalog/define.js';
 import type { ResolvedService } from '../../config/schema.js';

@@ -1,7 +1,7 @@
 // A Gateway the user already runs (any Gateway API implementation: a cloud provider's, Istio's, Cilium's, a
 // shared platform Envoy Gateway): exposed services only get their HTTPRoute/GRPCRoute attached to it. The
 // implementation, its CRDs, listeners and certificates stay the platform's.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { exposureIn, gatewayNetwork, gatewayOf, GATEWAY_PEER, parentRefOption, routeChart, routeTemplates } from './gateway.js';
 import { gatewayRouteOwnership } from './traffic.js';

@@ -3,7 +3,7 @@
 // the network peer of the proxies with one edge per exposed service, and the TLS options of the generated
 // entry points. The Gateway's place is computed from the answers alone (gatewayOf) so Harbor's
 // `expose: route` can follow it without waiting for merged contributions.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChartContribution, GatewayRef, NetworkContribution, NetworkPeer } from '../../catalog/contributions.js';
 import type { BlockContext, FileSpec, FilesContext, Question } from '../../catalog/define.js';
 import type { Config, ResolvedService } from '../../config/schema.js';

@@ -1,5 +1,5 @@
 // ingress-nginx is listed so users who ask for it learn why it is refused and what replaces it (CR-70).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 
 export default defineBlock({

@@ -6,7 +6,7 @@
 // Either way: STRICT mTLS in the application namespace and an authorization of exactly each service's callers
 // (istio-policy.ts), routes per call edge (mesh-routes.ts), and the mesh's network ports for the NetworkPolicy
 // layer (HBONE 15008 and the probe source 169.254.7.127 in ambient mode; istiod's 15012 for sidecars).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock, type BlockContext } from '../../catalog/define.js';
 import { KPS_SELECTOR_LABELS, prometheusOperatorSelected } from '../observability/shared.js';
 import { istioPolicyFiles, WAYPOINT } from './istio-policy.js';

@@ -4,7 +4,7 @@
 // from cert-manager, the application namespace injected and denying by default, and per service an
 // authorization of exactly its callers (linkerd-policy.ts), routes per call edge (mesh-routes.ts), and the
 // network ports its proxies need (the NetworkPolicy layer stays exact: only the meshed pods' proxy port).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { KPS_SELECTOR_LABELS, prometheusOperatorSelected } from '../observability/shared.js';
 import { linkerdPolicyFiles } from './linkerd-policy.js';

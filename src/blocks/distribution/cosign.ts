@@ -4,7 +4,7 @@
 // local image before the push (contrib.pipeline.sbom), so it exists iff `sbom` is on. The signature layout
 // follows the registry: cosign 3 defaults (Sigstore bundle as an OCI 1.1 referrer) where the referrers API
 // exists, else the v2 tag layout (CR-14). Verification at admission is the admission slot's job (kyverno, ratify).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { regularExpression } from '../../config/regexp.js';
 import { SBOM_FILE, type PipelineStep } from '../../catalog/contributions.js';

@@ -3,7 +3,7 @@
 // follows the signer (kyvernoPolicyKind): ImageValidatingPolicy for cosign 3 keyless; ClusterPolicy with
 // `type: SigstoreBundle` (cosign 3, CR-19), `type: Cosign` (v2 .sig tags) or `type: Notary` (Notation, CR-24).
 // Installed with the kyverno/kyverno chart 3.9.0 (Kyverno 1.19.0).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock, type BlockContext } from '../../catalog/define.js';
 import { toYamlBlock } from '../../render/helpers.js';
 import { HELM, KUBECTL } from '../../catalog/prerequisites.js';

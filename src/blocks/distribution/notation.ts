@@ -3,7 +3,7 @@
 // verifiers which CA and identities to accept. Harbor enforces it with enable_content_trust (CR-13). The SBOM
 // (SPDX, made by the CI/CD block from the local image before the push) is attached with oras as an OCI 1.1
 // referrer of the image and signed with notation like the image itself.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { SBOM_FILE, type PipelineStep } from '../../catalog/contributions.js';
 

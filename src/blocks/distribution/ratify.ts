@@ -1,7 +1,7 @@
 // Ratify (Notary Project) verifies signatures for OPA Gatekeeper as an external-data provider (domain.md §3.4):
 // chart values (verifiers for the chosen signer, scoped to our images), the ConstraintTemplate and the
 // constraint for the project's namespace, and a pinned install script. Ratify v1 requires Gatekeeper (CR-23).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { HELM, KUBECTL } from '../../catalog/prerequisites.js';
 import { keylessIdentity, keylessIssuer } from './shared.js';

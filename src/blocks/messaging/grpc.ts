@@ -7,7 +7,7 @@
 // (@grpc/proto-loader); buf.gen.yaml (local plugins only, CR-97) lets `make generate` refresh the Go stubs
 // of every Go service at once on a developer machine. buf: the npm-shipped binary @bufbuild/buf 1.75.0
 // (npm registry), or the same release built by `go install` in CI (ci/install-tools.sh).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import type { BlockContext, FileSpec } from '../../catalog/define.js';
 import type { Contributions } from '../../catalog/contributions.js';

@@ -1,5 +1,5 @@
 // The old nats-operator is listed so users who ask for it learn why it is refused and what replaces it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 
 export default defineBlock({

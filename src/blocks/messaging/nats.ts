@@ -5,7 +5,7 @@
 // NACK over a bootstrap Job: the streams and consumers are declarative resources that NACK keeps in
 // line with the files (a changed subject list is applied, not only created once), they are validated
 // against the CRD schema like every other manifest, and NACK is the NATS project's own controller.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import type { BlockContext } from '../../catalog/define.js';
 import type { Contributions, NetworkEdge } from '../../catalog/contributions.js';

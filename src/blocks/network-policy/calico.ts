@@ -7,7 +7,7 @@
 //   - `install: operator`: the tigera-operator chart values (API server on: CR-77).
 // Calico OSS policy has no DNS-name rules (no `domains` in the v3 EntityRule), so egress to a DNS name
 // gets the same public-address fallback as standard policy (rule CN-NP-01).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock, type FilesContext, type FileSpec } from '../../catalog/define.js';
 import { toYamlBlock } from '../../render/helpers.js';
 import { publicInternet } from './compile.js';

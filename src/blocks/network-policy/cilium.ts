@@ -5,7 +5,7 @@
 // the service's DNS traffic through the proxy (`toPorts.rules.dns`), on the DNS edge the graph already
 // allows. Fields checked against the cilium.io/v2 CiliumNetworkPolicy CRD and
 // https://docs.cilium.io/en/stable/security/policy/language/ (DNS based).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock, type FilesContext, type FileSpec } from '../../catalog/define.js';
 import { APP_PODS, type MergedNetwork, type OwnedEdge } from '../../catalog/network.js';
 import { edgesAnnotation, fqdnRules, ruleReasons, type CompileOptions, type LabelSelector, type PolicySubject } from './compile.js';

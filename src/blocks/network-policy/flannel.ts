@@ -3,7 +3,7 @@
 // it (`netpol.enabled`, repo flannel-io/flannel chart/kube-flannel/values.yaml and Documentation/netpol.md
 // @v0.28.9). So this engine emits the standard policies only with that controller: `netpol: false`
 // means nothing would enforce them, and rule CR-75 refuses it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock, type FilesContext, type FileSpec } from '../../catalog/define.js';
 import { publicInternet } from './compile.js';
 import { CNI_DIR, DEFAULT_DENY_OPTION, DEFAULT_DENY_QUESTION, engineContributions, podCidrOption, policyFiles } from './shared.js';

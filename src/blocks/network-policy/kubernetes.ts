@@ -2,7 +2,7 @@
 // application namespace, then exactly the edges the services declare and the edges of the blocks that
 // run what the services talk to (DNS, Prometheus, the OTLP collector, the gateway, NATS, databases,
 // the helm-test pods). Enforced by whatever CNI the cluster runs; `make netpol-check` shows whether it does.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { policyFiles, engineContributions, DEFAULT_DENY_OPTION, DEFAULT_DENY_QUESTION } from './shared.js';
 import { publicInternet } from './compile.js';

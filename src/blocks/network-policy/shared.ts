@@ -2,7 +2,7 @@
 // of application pods, each explaining its rules), the README section and the contributions every
 // engine makes. Engines differ only in how they express what standard policy cannot (DNS names,
 // staged rollout): see compile.ts for the rules themselves, and EngineOutput below for the hooks.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BlockContext, FilesContext, FileSpec } from '../../catalog/define.js';
 import type { Contributions, ReadmeSection } from '../../catalog/contributions.js';
 import { toYamlBlock } from '../../render/helpers.js';

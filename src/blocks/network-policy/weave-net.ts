@@ -1,6 +1,6 @@
 // Weave Net is listed so users who ask for it learn why it is refused and what replaces it (rule CR-76,
 // enforced by the archived status; reference/wave2.md §3.1, domain.md §8.4).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 
 export default defineBlock({

@@ -1,7 +1,7 @@
 // Fluent Bit as the (lighter) node log agent (domain.md §6.2): YAML configuration, the standard
 // format since 3.2 — classic .conf is deprecated at the end of 2026 (CR-54) — with the CRI multiline
 // parser on containerd/CRI-O (CR-53) and the kubernetes filter.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { LOG_OUTPUTS, OUTPUT_CHOICES, loggingContribution, loggingFiles, runtimeLogFormat, type LogOutput, type OutputCredential } from './logging.js';
 

@@ -1,7 +1,7 @@
 // Fluentd as the node log agent (domain.md §6.2): DaemonSet from fluent/fluentd-kubernetes-daemonset,
 // fluent.conf with the CRI parser on containerd/CRI-O (CR-53), Kubernetes metadata, and the output
 // the user picks. Loki is not offered: none of the daemonset image variants bundles a Loki plugin.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { OUTPUT_CHOICES, loggingContribution, loggingFiles, runtimeLogFormat, type OutputCredential } from './logging.js';
 

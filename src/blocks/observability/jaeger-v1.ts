@@ -1,6 +1,6 @@
 // Jaeger v1 (jaeger-agent, jaeger-operator `Jaeger` CR) is listed so users who ask for it learn why it
 // is gone and what cn-scaffold generates instead (domain.md §6.3, CR-55).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 
 export default defineBlock({

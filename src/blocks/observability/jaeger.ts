@@ -2,7 +2,7 @@
 // OTLP to the collector (OTEL_* env through their charts), which adds Kubernetes attributes, sends
 // traces to Jaeger over OTLP and exposes OTLP metrics to Prometheus. Never Jaeger v1 pieces (CR-55)
 // nor OpenTracing/Jaeger client libraries (CR-56).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { KUBECTL } from '../../catalog/prerequisites.js';
 import { KPS_RELEASE, TRACING_NAMESPACE, prometheusOperatorSelected, prometheusSelected } from './shared.js';

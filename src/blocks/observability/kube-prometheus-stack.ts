@@ -1,7 +1,7 @@
 // kube-prometheus-stack (Prometheus Operator, Prometheus, Alertmanager, Grafana): the pinned chart and
 // its values, and per service a ServiceMonitor, a PrometheusRule and a Grafana dashboard added to the
 // service chart (domain.md §6.1; CR-50 release label, CR-51 CRDs first, CR-52 port names).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { HELM, KUBECTL } from '../../catalog/prerequisites.js';
 import {

@@ -1,6 +1,6 @@
 // OpenTracing is listed so users who ask for it learn why it is gone and what replaces it
 // (domain.md §6.4, CR-56): OpenTelemetry SDKs exporting OTLP.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 
 export default defineBlock({

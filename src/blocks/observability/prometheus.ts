@@ -2,7 +2,7 @@
 // for every service, an Alertmanager the rules fire into (rules with nowhere to go notify nobody), and
 // the manifests to run them with least RBAC (domain.md §6.1). Services are found through the
 // prometheus.io/* pod annotations their charts get from this block.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import type { BlockContext, FilesContext } from '../../catalog/define.js';
 import { toYamlBlock } from '../../render/helpers.js';

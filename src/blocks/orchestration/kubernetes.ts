@@ -1,7 +1,7 @@
 // Kubernetes + Helm: one chart per service (deploy/charts/<name>), a namespace that enforces Pod
 // Security "restricted", and the make targets to lint, render, deploy and roll back.
 // domain.md §5 (Helm conventions, PSS restricted, PDB/HPA/probes) and CR-40..CR-48.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { HELM, KUBECTL } from '../../catalog/prerequisites.js';
 import { chartValuesSchema } from './chart-schema.js';

@@ -1,7 +1,7 @@
 // Any OCI registry the user already runs or rents (GHCR, ECR, GAR, Docker Hub, a plain distribution
 // registry): only the image host (project.image.registry), the pull Secret wiring of every chart and the
 // CI login. Whether it serves the OCI 1.1 referrers API decides how signatures are stored (CR-14, CR-20).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { SEVERITIES, pipelineRegistry, pullSecretChart, pullSecretCommand, pullSecretPrerequisite } from './shared.js';
 

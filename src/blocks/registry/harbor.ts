@@ -4,7 +4,7 @@
 // accounts, scan on push, "prevent vulnerable images", tag immutability, retention, content trust matched to
 // the signer). Every credential comes from a Secret the user creates; no password is ever written to a file.
 // Cross-choice rules (Notary v1 ↔ Harbor 2.8, route ↔ chart version, Clair...) live in src/config/rules.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock, type BlockContext, type FileSpec, type FilesContext } from '../../catalog/define.js';
 import { dnsName } from '../../config/schema.js';
 import { gatewayOf } from '../discovery/gateway.js';

@@ -1,6 +1,6 @@
 // Volumes from the cluster's own storage (wave2.md §4.4): nothing to install; the StorageClass every PVC
 // of the generated repository uses is this block's `storageClass` contribution ('' = the cluster default).
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 
 export default defineBlock({

@@ -2,7 +2,7 @@
 // operator: etcd-io/etcd-operator is early, the Bitnami chart's images are frozen), 3 members, TLS from
 // cert-manager, authentication on with one user and role per service limited to its key prefix, and a
 // snapshot CronJob. Pods are built for Pod Security "restricted".
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { skeletonFiles, storeSkeleton } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, credentialsSecret, dataNamespaceFiles, secretsScript, servicesUsing, uses } from './shared.js';

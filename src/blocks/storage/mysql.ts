@@ -1,7 +1,7 @@
 // MySQL InnoDB Cluster through Oracle's MySQL Operator (domain.md §9.2): an InnoDBCluster of 3 servers and
 // MySQL Router, one schema and one user per service that uses sql (created by the secrets script with the
 // root credentials the operator reads from a Secret), services connect to the router Service.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { skeletonFiles, storeSkeleton } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, dataNamespaceFiles, dbName, mysqlPort, secretsScript, servicesUsing, sqlEnv, sqlUser, uses } from './shared.js';

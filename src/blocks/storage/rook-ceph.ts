@@ -2,7 +2,7 @@
 // rook-ceph-cluster chart values; the chart's block pool class `ceph-block` is the default class, CephFS
 // (`ceph-filesystem`) and the object store (`ceph-bucket`) are options. A service with `uses: [objects]`
 // gets an ObjectBucketClaim in its chart and S3 env from the ConfigMap and Secret the claim creates.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { servicesUsing, uses } from './shared.js';
 

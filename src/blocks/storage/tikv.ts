@@ -2,7 +2,7 @@
 // and a TiKVGroup (core.pingcap.com/v1alpha1), no TiDBGroup. Clients ask PD (its `<group>-pd` Service,
 // 2379) where a key lives and then talk to that TiKV store directly on 20160, so every client needs
 // both edges. TiKV has no per-prefix ACL: each service gets its own key prefix by convention only.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { skeletonFiles } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, dataNamespaceFiles, servicesUsing, uses } from './shared.js';

@@ -3,7 +3,7 @@
 // shard), semi-sync durability only when a replica can be lost without blocking writes, backups on a
 // PVC. Services speak MySQL to the cross-cell vtgate Service, whose name the operator hashes (below).
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineBlock } from '../../catalog/define.js';
 import { skeletonFiles, storeSkeleton } from './skeleton.js';
 import { DATA_DIR, DATA_NAMESPACE, aggregateTargets, clientEdges, dataNamespaceFiles, dbName, mysqlPort, secretsScript, servicesUsing, sqlEnv, sqlUser, uses } from './shared.js';
